@@ -1,0 +1,3 @@
+using Gateway.Ingress;
+
+return await IngressApp.Build(args).RunGatewayAsync();

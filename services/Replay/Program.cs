@@ -1,0 +1,3 @@
+using Gateway.Replay;
+
+return await ReplayApp.Build(args).RunGatewayAsync();

@@ -1,0 +1,3 @@
+using Gateway.Router;
+
+return await RouterApp.Build(args).RunGatewayAsync();
