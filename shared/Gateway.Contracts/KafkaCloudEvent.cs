@@ -1,5 +1,7 @@
 using System.Text;
+
 using CloudNative.CloudEvents;
+
 using Confluent.Kafka;
 
 namespace Gateway.Contracts;

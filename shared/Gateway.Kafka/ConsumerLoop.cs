@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Kafka;
@@ -288,6 +289,12 @@ public sealed partial class ConsumerLoop : IDisposable
         if (offsets.Count > 0 && !_fatal)
         {
             CommitSafely(offsets);
+        }
+
+        lock (_lanes)
+        {
+            // Close() revokes the assignment once more; there is nothing left to drain or commit.
+            _lanes.Clear();
         }
 
         try

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+
 using Confluent.Kafka;
+
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Kafka;

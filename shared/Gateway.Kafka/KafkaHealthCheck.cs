@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Gateway.Kafka;

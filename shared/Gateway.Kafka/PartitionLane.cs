@@ -92,7 +92,10 @@ internal sealed class PartitionLane(
             running = [.. _running];
         }
 
-        var finished = Task.WaitAll(running, timeout);
+        // Wait for completion of any kind: a cancelled or failed handler is finished running too.
+        var finished = Task.WhenAll(running)
+            .ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)
+            .Wait(timeout);
         if (!finished)
         {
             _abandon.Cancel();

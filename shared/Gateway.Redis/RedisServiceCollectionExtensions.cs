@@ -1,7 +1,9 @@
 using Gateway.Redis;
+
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;

@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+
 using Confluent.Kafka;
+
 using Gateway.Contracts;
 using Gateway.Kafka;
+using Gateway.MockKafka;
 using Gateway.Testing;
 
 namespace Gateway.Shared.Tests;
@@ -13,12 +16,14 @@ public sealed class ProducerTests
     [SkippableFact]
     public async Task ProduceAsync_BrokerDownThenUp_NoAcknowledgedRecordIsLost()
     {
-        var mock = TestKafka.Shared.Mock;
-        Skip.If(mock is null, "fault injection needs the embedded broker");
+        Skip.If(TestKafka.Shared.Mock is null, "fault injection needs the embedded broker");
+
+        // A cluster of its own, so the outage touches no other test.
+        using var mock = MockCluster.Start(3);
         var topic = TestKafka.UniqueTopic("producer.outage");
-        await TestKafka.Shared.CreateTopicAsync(topic, 3);
+        mock.CreateTopic(topic, 3);
         var acknowledged = new ConcurrentBag<string>();
-        using var producer = KafkaFactory.Producer(TimeSpan.FromSeconds(20));
+        using var producer = KafkaFactory.Producer(TimeSpan.FromSeconds(20), mock.BootstrapServers);
 
         async Task ProduceBatch(int from, int count)
         {
@@ -43,14 +48,14 @@ public sealed class ProducerTests
         }
 
         await ProduceBatch(0, 50);
-        mock!.SetBrokerDown(1);
+        mock.SetBrokerDown(1);
         var during = ProduceBatch(50, 100);
         await Task.Delay(TimeSpan.FromSeconds(2));
         mock.SetBrokerUp(1);
         await during;
         await ProduceBatch(150, 50);
 
-        var stored = TestKafka.Shared.ReadAll(topic, acknowledged.Count, TimeSpan.FromSeconds(60))
+        var stored = TestKafka.ReadAll(mock.BootstrapServers, topic, acknowledged.Count, TimeSpan.FromSeconds(60))
             .Select(r => Encoding.UTF8.GetString(r.Message.Value!))
             .ToHashSet();
         Assert.True(acknowledged.Count >= 100, $"only {acknowledged.Count} acknowledged");

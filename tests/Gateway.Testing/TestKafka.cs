@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+
 using Gateway.MockKafka;
 
 namespace Gateway.Testing;
@@ -54,11 +55,15 @@ public sealed class TestKafka
     }
 
     /// <summary>Reads records from the start of a topic until <paramref name="count"/> arrived or the timeout passed.</summary>
-    public List<ConsumeResult<byte[]?, byte[]?>> ReadAll(string topic, int count, TimeSpan timeout)
+    public List<ConsumeResult<byte[]?, byte[]?>> ReadAll(string topic, int count, TimeSpan timeout) =>
+        ReadAll(BootstrapServers, topic, count, timeout);
+
+    /// <summary>Reads records from the start of a topic of any cluster until <paramref name="count"/> arrived or the timeout passed.</summary>
+    public static List<ConsumeResult<byte[]?, byte[]?>> ReadAll(string bootstrapServers, string topic, int count, TimeSpan timeout)
     {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {
-            BootstrapServers = BootstrapServers,
+            BootstrapServers = bootstrapServers,
             GroupId = UniqueGroup("reader"),
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,

@@ -1,4 +1,5 @@
 using System.Globalization;
+
 using Gateway.MockKafka;
 
 // Hosts the embedded Kafka-protocol broker as a process for the app host, benchmarks and kcat:

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Makes sure the programs that `make run` and `make test` start are installed: redis-server.
+# On Debian or Ubuntu as root it installs them; elsewhere it says exactly what to install.
+set -euo pipefail
+
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing ${missing[*]} with apt-get..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+  exit 0
+fi
+
+echo "Missing: ${missing[*]}." >&2
+echo "Install it first, e.g. 'sudo apt-get install redis-server' (Debian/Ubuntu) or 'brew install redis' (macOS)." >&2
+exit 1
