@@ -1,7 +1,5 @@
 using System.Text;
-
 using CloudNative.CloudEvents;
-
 using Confluent.Kafka;
 
 namespace Gateway.Contracts;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-
 using Confluent.Kafka;
-
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Kafka;

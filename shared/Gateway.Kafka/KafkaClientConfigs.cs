@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

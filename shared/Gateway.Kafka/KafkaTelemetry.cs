@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
-
 using Confluent.Kafka;
-
 using Gateway.Contracts;
-
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 

@@ -1,9 +1,7 @@
 using Gateway.Redis;
-
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;

@@ -1,8 +1,6 @@
 using System.Net;
-
 using Gateway.Ingress;
 using Gateway.Testing;
-
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

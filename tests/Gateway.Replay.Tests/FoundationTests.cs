@@ -1,5 +1,4 @@
 using System.Net;
-
 using Gateway.Replay;
 using Gateway.Testing;
 

@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
-
 using Confluent.Kafka;
-
 using Gateway.Kafka;
 using Gateway.Testing;
-
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Shared.Tests;

@@ -1,6 +1,5 @@
 using Gateway.Kafka;
 using Gateway.Testing;
-
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;

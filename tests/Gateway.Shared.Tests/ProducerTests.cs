@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
-
 using Confluent.Kafka;
-
 using Gateway.Contracts;
 using Gateway.Kafka;
 using Gateway.MockKafka;

@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-
 using Gateway.MockKafka;
 
 namespace Gateway.Testing;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-
 using StackExchange.Redis;
 
 namespace Gateway.Testing;

@@ -1,5 +1,4 @@
 using System.Globalization;
-
 using Gateway.MockKafka;
 
 // Hosts the embedded Kafka-protocol broker as a process for the app host, benchmarks and kcat:
