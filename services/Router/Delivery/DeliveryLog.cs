@@ -9,7 +9,8 @@ internal static partial class DeliveryLog
 
     [LoggerMessage(EventId = 4702, EventName = "AccessTokenRequestFailed", Level = LogLevel.Warning,
         Message = "The token endpoint {TokenHost} refused the client-credentials request: {StatusCode} {OAuthError}")]
-    public static partial void AccessTokenRequestFailed(ILogger logger, string tokenHost, int statusCode, string oAuthError);
+    public static partial void AccessTokenRequestFailed(
+        ILogger logger, string tokenHost, int statusCode, string oAuthError);
 
     [LoggerMessage(EventId = 4703, EventName = "AccessTokenRejected", Level = LogLevel.Debug,
         Message = "{DestinationHost} answered 401 to a cached access token; fetching a new one and retrying once")]

@@ -25,7 +25,10 @@ internal sealed class OAuth2ClientCredentialsHandler : DelegatingHandler
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile CachedToken? _token;
 
-    /// <summary>Creates the handler; <paramref name="tokenClient"/> sends the token requests and is not disposed here.</summary>
+    /// <summary>
+    /// Creates the handler; <paramref name="tokenClient"/> sends the token requests and is not
+    /// disposed here.
+    /// </summary>
     public OAuth2ClientCredentialsHandler(
         OAuth2ClientCredentialsOptions options, HttpMessageInvoker tokenClient, TimeProvider time, ILogger logger)
     {
@@ -192,7 +195,8 @@ internal sealed class OAuth2ClientCredentialsHandler : DelegatingHandler
         try
         {
             using var document = JsonDocument.Parse(body);
-            return document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String
+            return document.RootElement.TryGetProperty("error", out var error)
+                && error.ValueKind == JsonValueKind.String
                 && error.GetString()!.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
                 ? error.GetString()!
                 : "no error code";

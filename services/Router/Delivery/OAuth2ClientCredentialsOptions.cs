@@ -3,7 +3,7 @@ namespace Gateway.Router.Delivery;
 /// <summary>How the client proves its identity to the token endpoint (RFC 6749 section 2.3.1).</summary>
 internal enum OAuth2ClientAuthentication
 {
-    /// <summary>HTTP Basic with the form-encoded client id and secret; what RFC 6749 requires servers to support.</summary>
+    /// <summary>HTTP Basic with the form-encoded id and secret; every RFC 6749 server supports it.</summary>
     Basic,
 
     /// <summary><c>client_id</c> and <c>client_secret</c> in the form body, for servers that want them there.</summary>
@@ -36,7 +36,10 @@ internal sealed class OAuth2ClientCredentialsOptions
     /// <summary>The lifetime assumed when the token response has no <c>expires_in</c>; default 5 minutes.</summary>
     public TimeSpan DefaultLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Returns one message per invalid setting, each naming its full key under <paramref name="section"/>.</summary>
+    /// <summary>
+    /// Returns one message per invalid setting, each naming its full key under
+    /// <paramref name="section"/>.
+    /// </summary>
     public IEnumerable<string> Validate(string section)
     {
         if (TokenEndpoint is not { IsAbsoluteUri: true } endpoint || endpoint.Scheme is not ("https" or "http"))

@@ -94,6 +94,37 @@ internal sealed class RouteFilter
         return _headers is null || _headers.Test(Value.OfHeaders(headers));
     }
 
+    /// <summary>
+    /// Tells whether an event matches, parsing its data only when the filter has a body condition
+    /// and the content type is JSON; data that does not parse counts as no body.
+    /// </summary>
+    public bool Matches(TransformEvent cloudEvent)
+    {
+        ArgumentNullException.ThrowIfNull(cloudEvent);
+
+        if (_body is null || !IsJson(cloudEvent.DataContentType))
+        {
+            return Matches(default, cloudEvent.Headers);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(cloudEvent.Data);
+            return Matches(document.RootElement, cloudEvent.Headers);
+        }
+        catch (JsonException)
+        {
+            return Matches(default, cloudEvent.Headers);
+        }
+    }
+
+    private static bool IsJson(string? contentType)
+    {
+        var mediaType = contentType?.Split(';', 2)[0].Trim() ?? "";
+        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
     private static AllCondition CompileHeaders(JsonElement pattern)
     {
         if (pattern.ValueKind != JsonValueKind.Object)

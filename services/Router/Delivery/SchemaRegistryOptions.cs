@@ -12,7 +12,10 @@ internal enum SchemaRegistration
     RequireExisting,
 }
 
-/// <summary>The Schema Registry that structured <c>kafka</c> destinations use, bound from <c>Router:SchemaRegistry</c>.</summary>
+/// <summary>
+/// The Schema Registry that structured <c>kafka</c> destinations use, bound from
+/// <c>Router:SchemaRegistry</c>.
+/// </summary>
 internal sealed class SchemaRegistryOptions
 {
     public const string SectionName = "Router:SchemaRegistry";
@@ -37,7 +40,8 @@ internal sealed class SchemaRegistryOptionsValidator : IValidateOptions<SchemaRe
         ArgumentNullException.ThrowIfNull(options);
 
         var errors = new List<string>();
-        var urls = options.Url?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        var split = StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries;
+        var urls = options.Url?.Split(',', split) ?? [];
         if (urls.Any(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
             errors.Add($"{SchemaRegistryOptions.SectionName}:Url must be absolute http(s) URLs, comma-separated.");

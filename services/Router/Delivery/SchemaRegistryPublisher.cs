@@ -24,7 +24,8 @@ internal sealed class SchemaRegistryPublisher
     private readonly SchemaRegistration _registration;
 
     /// <summary>Creates a publisher; <paramref name="registry"/> is shared and not disposed here.</summary>
-    public SchemaRegistryPublisher(EventProducer producer, ISchemaRegistryClient registry, SchemaRegistration registration)
+    public SchemaRegistryPublisher(
+        EventProducer producer, ISchemaRegistryClient registry, SchemaRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(producer);
         ArgumentNullException.ThrowIfNull(registry);

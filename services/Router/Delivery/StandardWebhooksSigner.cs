@@ -89,7 +89,9 @@ internal sealed class StandardWebhooksSigner
     {
         ArgumentNullException.ThrowIfNull(secret);
 
-        var encoded = secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret;
+        var encoded = secret.StartsWith(SecretPrefix, StringComparison.Ordinal)
+            ? secret[SecretPrefix.Length..]
+            : secret;
         byte[] key;
         try
         {
@@ -103,6 +105,7 @@ internal sealed class StandardWebhooksSigner
         return key.Length is >= MinimumKeyBytes and <= MaximumKeyBytes
             ? key
             : throw new FormatException(
-                $"A signing secret must decode to {MinimumKeyBytes} to {MaximumKeyBytes} bytes; this one has {key.Length}.");
+                $"A signing secret must decode to {MinimumKeyBytes} to {MaximumKeyBytes} bytes; "
+                + $"this one has {key.Length}.");
     }
 }

@@ -61,7 +61,10 @@ internal sealed class StructuredCloudEvent
     [JsonProperty("data_base64", NullValueHandling = NullValueHandling.Ignore)]
     public string? DataBase64 { get; set; }
 
-    /// <summary>Builds the structured form of an event: JSON data stays JSON, text stays text, anything else is base64.</summary>
+    /// <summary>
+    /// Builds the structured form of an event: JSON data stays JSON, text stays text, anything
+    /// else becomes <c>data_base64</c>.
+    /// </summary>
     public static StructuredCloudEvent From(TransformEvent cloudEvent)
     {
         ArgumentNullException.ThrowIfNull(cloudEvent);

@@ -238,7 +238,8 @@ public sealed class EventTransformerTests
 
         var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(n => Task.Run(() =>
         {
-            var request = Assert.IsType<TransformedRequest>(transformer.Transform(Event($$"""{"n": {{n}}}"""), default));
+            var outcome = transformer.Transform(Event($$"""{"n": {{n}}}"""), default);
+            var request = Assert.IsType<TransformedRequest>(outcome);
             using var body = JsonDocument.Parse(request.Body);
             return (n, doubled: body.RootElement.GetProperty("n").GetInt32());
         })));

@@ -70,7 +70,8 @@ internal sealed class FakeAuthorizationServer : IAsyncDisposable
         TokenAuthorizations.Enqueue(request.Headers.Authorization.ToString());
         if (TokenFailure is { } status)
         {
-            return Results.Json(new { error = "invalid_client", error_description = "bad " + ClientSecret }, statusCode: status);
+            return Results.Json(
+                new { error = "invalid_client", error_description = "bad " + ClientSecret }, statusCode: status);
         }
 
         if (form["grant_type"] != "client_credentials")

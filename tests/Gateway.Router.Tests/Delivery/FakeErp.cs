@@ -65,7 +65,8 @@ internal sealed class FakeErp : IAsyncDisposable
         var id = $"SO-{_orders.Count + 1:D6}";
         if (!_orders.TryAdd(externalId, id))
         {
-            return Results.Json(new { errors = new[] { $"Order {externalId} exists as {_orders[externalId]}." } }, statusCode: 409);
+            var conflict = $"Order {externalId} exists as {_orders[externalId]}.";
+            return Results.Json(new { errors = new[] { conflict } }, statusCode: 409);
         }
 
         CreatedOrders.Enqueue(order);

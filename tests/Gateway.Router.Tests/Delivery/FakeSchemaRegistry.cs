@@ -167,5 +167,7 @@ internal sealed class FakeSchemaRegistry : IAsyncDisposable
 
     private static IResult Error(int status, int code, string message) =>
         Results.Text(
-            new JsonObject { ["error_code"] = code, ["message"] = message }.ToJsonString(), MediaType, statusCode: status);
+            new JsonObject { ["error_code"] = code, ["message"] = message }.ToJsonString(),
+            MediaType,
+            statusCode: status);
 }

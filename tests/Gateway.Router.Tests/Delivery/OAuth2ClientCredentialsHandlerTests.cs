@@ -48,7 +48,8 @@ public sealed class OAuth2ClientCredentialsHandlerTests
         await using var server = await FakeAuthorizationServer.StartAsync();
         using var client = Client(Options(server), new ManualTime(), new LogSink());
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => client.PostAsync(server.Api, Body($"{i}"))));
+        var responses = await Task.WhenAll(
+            Enumerable.Range(0, 20).Select(i => client.PostAsync(server.Api, Body($"{i}"))));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(1, server.TokenCalls);
@@ -208,7 +209,11 @@ internal sealed class LogSink : ILogger
     public bool IsEnabled(LogLevel logLevel) => true;
 
     public void Log<TState>(
-        LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        LogLevel logLevel,
+        EventId eventId,
+        TState state,
+        Exception? exception,
+        Func<TState, Exception?, string> formatter)
     {
         var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
             ? string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}"))

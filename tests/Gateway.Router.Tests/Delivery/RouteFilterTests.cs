@@ -169,6 +169,29 @@ public sealed class RouteFilterTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("application/json", Order, true)]
+    [InlineData("application/json; charset=utf-8", Order, true)]
+    [InlineData("application/cloudevents+json", Order, true)]
+    [InlineData("text/plain", Order, false)]
+    [InlineData("application/json", "{ not json", false)]
+    [InlineData("application/json", "", false)]
+    public void Matches_CloudEvent_ParsesDataOnlyWhenJson(string contentType, string data, bool expected)
+    {
+        var filter = RouteFilter.Parse("""{"body": {"currency": "eur"}, "headers": {"X-Shopify-Topic": "orders/create"}}""");
+        var cloudEvent = new TransformEvent(
+            "evt_1",
+            "shopify",
+            "com.shopify.orders.create",
+            null,
+            null,
+            contentType,
+            System.Text.Encoding.UTF8.GetBytes(data),
+            new Dictionary<string, string> { ["x-shopify-topic"] = "orders/create" });
+
+        Assert.Equal(expected, filter.Matches(cloudEvent));
+    }
+
     [Fact]
     public void MatchAll_AnyEvent_Matches() =>
         Assert.True(RouteFilter.MatchAll.Matches(default, new Dictionary<string, string>()));

@@ -5,7 +5,8 @@ internal static class Samples
 {
     public static string PathOf(string fileName)
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        var start = new DirectoryInfo(AppContext.BaseDirectory);
+        for (var directory = start; directory is not null; directory = directory.Parent)
         {
             var candidate = Path.Combine(directory.FullName, "services", "Router", "samples", fileName);
             if (File.Exists(candidate))

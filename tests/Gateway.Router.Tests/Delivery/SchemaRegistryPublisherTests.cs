@@ -28,7 +28,9 @@ public sealed class SchemaRegistryPublisherTests
         await TestKafka.Shared.CreateTopicAsync(topic, 1);
         var publisher = new SchemaRegistryPublisher(producer, client, SchemaRegistration.AutoRegister);
 
-        await publisher.PublishAsync(topic, Event("""{"id":"cus_1","amount":12.50,"at":"2026-03-01T10:00:00Z"}"""), "cus_1"u8.ToArray(), default);
+        var cloudEvent = Event("""{"id":"cus_1","amount":12.50,"at":"2026-03-01T10:00:00Z"}""");
+
+        await publisher.PublishAsync(topic, cloudEvent, "cus_1"u8.ToArray(), default);
 
         var record = Assert.Single(TestKafka.Shared.ReadAll(topic, 1, ReadTimeout));
         var value = record.Message.Value!;
@@ -57,7 +59,9 @@ public sealed class SchemaRegistryPublisherTests
         Assert.Equal("application/json", read.DataContentType);
         Assert.Equal("cus_1", (string?)read.Data!["id"]);
         Assert.Equal(12.50m, (decimal)read.Data["amount"]!);
-        Assert.Equal(new DateTime(2026, 3, 1, 10, 0, 0, DateTimeKind.Utc), ((DateTime)read.Data["at"]!).ToUniversalTime());
+        Assert.Equal(
+            new DateTime(2026, 3, 1, 10, 0, 0, DateTimeKind.Utc),
+            ((DateTime)read.Data["at"]!).ToUniversalTime());
         Assert.Contains(
             "\"data\":{\"id\":\"cus_1\",\"amount\":12.50,\"at\":\"2026-03-01T10:00:00Z\"}",
             Encoding.UTF8.GetString(value.AsSpan(5)),
@@ -137,7 +141,8 @@ public sealed class SchemaRegistryPublisherTests
         registry.Register($"{topic}-value", """{"type": "object", "properties": {"x": {"type": "string"}}}""");
         var publisher = new SchemaRegistryPublisher(producer, client, SchemaRegistration.RequireExisting);
 
-        await Assert.ThrowsAsync<SchemaNotRegisteredException>(() => publisher.PublishAsync(topic, Event("{}"), null, default));
+        await Assert.ThrowsAsync<SchemaNotRegisteredException>(
+            () => publisher.PublishAsync(topic, Event("{}"), null, default));
 
         Assert.Empty(TestKafka.Shared.ReadAll(topic, 1, TimeSpan.FromSeconds(2)));
     }
