@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Acornima.Ast;
 using Jint;
+using Jint.Constraints;
 using Jint.Native;
 using Jint.Native.Json;
 using Jint.Native.Object;
@@ -65,7 +66,8 @@ internal sealed class EventTransformer
         }
 
         var transformer = new EventTransformer(script, limits);
-        var engine = transformer.CreateEngine(CancellationToken.None);
+        var (engine, deadline) = transformer.CreateEngine();
+        deadline.Begin(limits.Timeout, CancellationToken.None);
         try
         {
             engine.Execute(script);
@@ -73,6 +75,10 @@ internal sealed class EventTransformer
         catch (Exception ex) when (ex is JintException or JavaScriptException or TimeoutException)
         {
             throw new FormatException($"The transformation fails while loading: {Shorten(ex.Message)}", ex);
+        }
+        finally
+        {
+            deadline.End();
         }
 
         return engine.GetValue(EntryPoint) is Jint.Native.Function.Function
@@ -88,7 +94,11 @@ internal sealed class EventTransformer
     {
         ArgumentNullException.ThrowIfNull(cloudEvent);
 
-        var engine = CreateEngine(cancellationToken);
+        var (engine, deadline) = CreateEngine();
+
+        // One deadline over the whole call: a per-entry timeout would give loading the script,
+        // parsing the event and calling transform a full budget each.
+        deadline.Begin(_limits.Timeout, cancellationToken);
         try
         {
             engine.Execute(_script);
@@ -104,6 +114,10 @@ internal sealed class EventTransformer
         {
             return new TransformFailed(error, Shorten(ex.Message));
         }
+        finally
+        {
+            deadline.End();
+        }
     }
 
     private static TransformError? Classify(Exception ex) => ex switch
@@ -116,19 +130,26 @@ internal sealed class EventTransformer
         _ => null,
     };
 
-    private Engine CreateEngine(CancellationToken cancellationToken) => new(options =>
+    // A fresh engine per call costs about 2 ms for the ERP sample (lazily built intrinsics), where
+    // a reused one costs about 0.2 ms; reuse would carry a script's global state from one event
+    // to the next, and re-running the script cannot reset top-level let/const, so isolation wins.
+    private (Engine Engine, OperationDeadlineConstraint Deadline) CreateEngine()
     {
-        options.Interop.Enabled = false;
-        options.Host.StringCompilationAllowed = false;
-        options.TimeZone = TimeZoneInfo.Utc;
-        options.Culture = CultureInfo.InvariantCulture;
-        options.LimitMemory(_limits.MemoryLimitBytes);
-        options.MaxStatements(_limits.MaxStatements);
-        options.LimitRecursion(_limits.MaxRecursionDepth);
-        options.TimeoutInterval(_limits.Timeout);
-        options.CancellationToken(cancellationToken);
-        options.Constraints.RegexTimeout = _limits.Timeout;
-    });
+        var deadline = new OperationDeadlineConstraint();
+        var engine = new Engine(options =>
+        {
+            options.Interop.Enabled = false;
+            options.Host.StringCompilationAllowed = false;
+            options.TimeZone = TimeZoneInfo.Utc;
+            options.Culture = CultureInfo.InvariantCulture;
+            options.LimitMemory(_limits.MemoryLimitBytes);
+            options.MaxStatements(_limits.MaxStatements);
+            options.LimitRecursion(_limits.MaxRecursionDepth);
+            options.Constraint(deadline);
+            options.Constraints.RegexTimeout = _limits.Timeout;
+        });
+        return (engine, deadline);
+    }
 
     private static string WriteEvent(TransformEvent cloudEvent)
     {
