@@ -128,7 +128,7 @@ internal sealed class WebhookReceiver(
     }
 
     private async Task<IResult> ReceiveWebhookAsync(
-        WebhookSource source, HttpContext context, RequestBody body, Verification.Verification verification)
+        WebhookSource source, HttpContext context, RequestBody body, VerificationResult verification)
     {
         JsonDocument? document = null;
         try
@@ -182,7 +182,7 @@ internal sealed class WebhookReceiver(
     }
 
     private async Task<IResult> ReceiveCloudEventsAsync(
-        WebhookSource source, HttpContext context, RequestBody body, Verification.Verification verification)
+        WebhookSource source, HttpContext context, RequestBody body, VerificationResult verification)
     {
         var events = CloudEventIntake.Decode(context.Request, body);
         if (events is null)

@@ -19,18 +19,18 @@ internal sealed class CredentialVerifier(IReadOnlyList<SecretKey> digests, bool 
     public static SecretKey Digest(string name, string secret) =>
         new(name, SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
-    public Verification Verify(HttpRequest request, RequestBody body, DateTimeOffset now)
+    public VerificationResult Verify(HttpRequest request, RequestBody body, DateTimeOffset now)
     {
         string? header = request.Headers.Authorization;
         if (string.IsNullOrEmpty(header))
         {
-            return Verification.Missing;
+            return VerificationResult.Missing;
         }
 
         var scheme = basic ? "Basic " : "Bearer ";
         if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
         {
-            return Verification.Malformed;
+            return VerificationResult.Malformed;
         }
 
         var credential = header.AsSpan(scheme.Length).Trim();
@@ -40,12 +40,12 @@ internal sealed class CredentialVerifier(IReadOnlyList<SecretKey> digests, bool 
         {
             if (!Convert.TryFromBase64Chars(credential, bytes, out length))
             {
-                return Verification.Malformed;
+                return VerificationResult.Malformed;
             }
         }
         else if (!Encoding.UTF8.TryGetBytes(credential, bytes, out length))
         {
-            return Verification.Malformed;
+            return VerificationResult.Malformed;
         }
 
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
@@ -54,17 +54,17 @@ internal sealed class CredentialVerifier(IReadOnlyList<SecretKey> digests, bool 
         {
             if (CryptographicOperations.FixedTimeEquals(digest, digests[i].Bytes))
             {
-                return Verification.By(digests[i].Name);
+                return VerificationResult.By(digests[i].Name);
             }
         }
 
-        return Verification.Mismatch;
+        return VerificationResult.Mismatch;
     }
 }
 
 /// <summary>The explicit <c>none</c> scheme: the client allowlist is the only defence.</summary>
 internal sealed class NoVerifier : IWebhookVerifier
 {
-    public Verification Verify(HttpRequest request, RequestBody body, DateTimeOffset now) =>
-        Verification.By(null);
+    public VerificationResult Verify(HttpRequest request, RequestBody body, DateTimeOffset now) =>
+        VerificationResult.By(null);
 }

@@ -34,46 +34,46 @@ internal sealed record HmacLayout(
 internal sealed class HmacVerifier(IReadOnlyList<SecretKey> keys, HmacLayout layout, TimeSpan tolerance)
     : IWebhookVerifier
 {
-    public Verification Verify(HttpRequest request, RequestBody body, DateTimeOffset now)
+    public VerificationResult Verify(HttpRequest request, RequestBody body, DateTimeOffset now)
     {
         string? header = request.Headers[layout.Header];
         if (string.IsNullOrEmpty(header))
         {
-            return Verification.Missing;
+            return VerificationResult.Missing;
         }
 
         var text = header.AsSpan().Trim();
         if (!text.StartsWith(layout.SignaturePrefix, StringComparison.Ordinal))
         {
-            return Verification.Malformed;
+            return VerificationResult.Malformed;
         }
 
         Span<byte> presented = stackalloc byte[Hmac.MaxSize];
         presented = presented[..Hmac.SizeOf(layout.Algorithm)];
         if (!SignatureText.TryDecode(text[layout.SignaturePrefix.Length..], layout.Base64, presented))
         {
-            return Verification.Mismatch;
+            return VerificationResult.Mismatch;
         }
 
         if (layout.TimestampHeader is null)
         {
             var key = Hmac.FindKey(keys, layout.Algorithm, body.Span, presented);
-            return key is null ? Verification.Mismatch : Verification.By(key);
+            return key is null ? VerificationResult.Mismatch : VerificationResult.By(key);
         }
 
         string? timestamp = request.Headers[layout.TimestampHeader];
         if (string.IsNullOrEmpty(timestamp) || !SignedTime.TryParse(timestamp, out var seconds))
         {
-            return string.IsNullOrEmpty(timestamp) ? Verification.Missing : Verification.Malformed;
+            return string.IsNullOrEmpty(timestamp) ? VerificationResult.Missing : VerificationResult.Malformed;
         }
 
         var signed = body.Signed(layout.SignedPrefix, timestamp, layout.Separator);
         var match = Hmac.FindKey(keys, layout.Algorithm, signed, presented);
         if (match is null)
         {
-            return Verification.Mismatch;
+            return VerificationResult.Mismatch;
         }
 
-        return SignedTime.IsFresh(seconds, now, tolerance) ? Verification.By(match) : Verification.Stale;
+        return SignedTime.IsFresh(seconds, now, tolerance) ? VerificationResult.By(match) : VerificationResult.Stale;
     }
 }

@@ -25,7 +25,7 @@ internal sealed class StandardWebhooksVerifier(IReadOnlyList<SecretKey> keys, Ti
         return Convert.TryFromBase64String(text, bytes, out var written) && written > 0 ? bytes[..written] : null;
     }
 
-    public Verification Verify(HttpRequest request, RequestBody body, DateTimeOffset now)
+    public VerificationResult Verify(HttpRequest request, RequestBody body, DateTimeOffset now)
     {
         // One family of names per request: a mix of webhook-* and svix-* is not a valid delivery.
         var family = request.Headers.ContainsKey(SignatureHeaders[0]) ? 0 : 1;
@@ -34,12 +34,12 @@ internal sealed class StandardWebhooksVerifier(IReadOnlyList<SecretKey> keys, Ti
         string? header = request.Headers[SignatureHeaders[family]];
         if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(header))
         {
-            return Verification.Missing;
+            return VerificationResult.Missing;
         }
 
         if (!SignedTime.TryParse(timestamp, out var seconds))
         {
-            return Verification.Malformed;
+            return VerificationResult.Malformed;
         }
 
         var text = header.AsSpan();
@@ -60,9 +60,9 @@ internal sealed class StandardWebhooksVerifier(IReadOnlyList<SecretKey> keys, Ti
         var key = Hmac.FindKey(keys, MacAlgorithm.Sha256, signed, signatures[..(count * Size)]);
         if (key is null)
         {
-            return Verification.Mismatch;
+            return VerificationResult.Mismatch;
         }
 
-        return SignedTime.IsFresh(seconds, now, tolerance) ? Verification.By(key) : Verification.Stale;
+        return SignedTime.IsFresh(seconds, now, tolerance) ? VerificationResult.By(key) : VerificationResult.Stale;
     }
 }

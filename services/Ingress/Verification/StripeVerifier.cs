@@ -13,12 +13,12 @@ internal sealed class StripeVerifier(IReadOnlyList<SecretKey> keys, TimeSpan tol
     private const int MaxSignatures = 8;
     private const int Size = 32;
 
-    public Verification Verify(HttpRequest request, RequestBody body, DateTimeOffset now)
+    public VerificationResult Verify(HttpRequest request, RequestBody body, DateTimeOffset now)
     {
         string? header = request.Headers[Header];
         if (string.IsNullOrEmpty(header))
         {
-            return Verification.Missing;
+            return VerificationResult.Missing;
         }
 
         var text = header.AsSpan();
@@ -46,16 +46,16 @@ internal sealed class StripeVerifier(IReadOnlyList<SecretKey> keys, TimeSpan tol
 
         if (!sawV1 || !SignedTime.TryParse(timestamp, out var seconds))
         {
-            return Verification.Malformed;
+            return VerificationResult.Malformed;
         }
 
         var signed = body.Signed(timestamp, ".");
         var key = Hmac.FindKey(keys, MacAlgorithm.Sha256, signed, signatures[..(count * Size)]);
         if (key is null)
         {
-            return Verification.Mismatch;
+            return VerificationResult.Mismatch;
         }
 
-        return SignedTime.IsFresh(seconds, now, tolerance) ? Verification.By(key) : Verification.Stale;
+        return SignedTime.IsFresh(seconds, now, tolerance) ? VerificationResult.By(key) : VerificationResult.Stale;
     }
 }

@@ -18,18 +18,18 @@ internal sealed class TwilioVerifier(IReadOnlyList<SecretKey> keys, string publi
     public const string Header = "X-Twilio-Signature";
     private const string BodyHashParameter = "bodySHA256";
 
-    public Verification Verify(HttpRequest request, RequestBody body, DateTimeOffset now)
+    public VerificationResult Verify(HttpRequest request, RequestBody body, DateTimeOffset now)
     {
         string? header = request.Headers[Header];
         if (string.IsNullOrEmpty(header))
         {
-            return Verification.Missing;
+            return VerificationResult.Missing;
         }
 
         Span<byte> presented = stackalloc byte[HMACSHA1.HashSizeInBytes];
         if (!SignatureText.TryDecodeBase64(header.AsSpan().Trim(), presented))
         {
-            return Verification.Mismatch;
+            return VerificationResult.Mismatch;
         }
 
         var url = publicUrl + request.QueryString.Value;
@@ -40,23 +40,23 @@ internal sealed class TwilioVerifier(IReadOnlyList<SecretKey> keys, string publi
 
         var signed = Encoding.UTF8.GetBytes(url + SortedParameters(body.Span));
         var key = Hmac.FindKey(keys, MacAlgorithm.Sha1, signed, presented);
-        return key is null ? Verification.Mismatch : Verification.By(key);
+        return key is null ? VerificationResult.Mismatch : VerificationResult.By(key);
     }
 
-    private Verification VerifyBodyHash(string url, string bodyHash, RequestBody body, ReadOnlySpan<byte> presented)
+    private VerificationResult VerifyBodyHash(string url, string bodyHash, RequestBody body, ReadOnlySpan<byte> presented)
     {
         var key = Hmac.FindKey(keys, MacAlgorithm.Sha1, Encoding.UTF8.GetBytes(url), presented);
         if (key is null)
         {
-            return Verification.Mismatch;
+            return VerificationResult.Mismatch;
         }
 
         Span<byte> claimed = stackalloc byte[SHA256.HashSizeInBytes];
         Span<byte> actual = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(body.Span, actual);
         return SignatureText.TryDecodeHex(bodyHash, claimed) && CryptographicOperations.FixedTimeEquals(claimed, actual)
-            ? Verification.By(key)
-            : Verification.Mismatch;
+            ? VerificationResult.By(key)
+            : VerificationResult.Mismatch;
     }
 
     private static string SortedParameters(ReadOnlySpan<byte> form)

@@ -11,19 +11,19 @@ internal enum VerificationOutcome
 }
 
 /// <summary>The outcome of a verification and, when verified, the name of the secret that matched.</summary>
-internal readonly record struct Verification(VerificationOutcome Outcome, string? KeyName)
+internal readonly record struct VerificationResult(VerificationOutcome Outcome, string? KeyName)
 {
-    public static Verification Missing => new(VerificationOutcome.Missing, null);
+    public static VerificationResult Missing => new(VerificationOutcome.Missing, null);
 
-    public static Verification Malformed => new(VerificationOutcome.Malformed, null);
+    public static VerificationResult Malformed => new(VerificationOutcome.Malformed, null);
 
-    public static Verification Mismatch => new(VerificationOutcome.Mismatch, null);
+    public static VerificationResult Mismatch => new(VerificationOutcome.Mismatch, null);
 
-    public static Verification Stale => new(VerificationOutcome.Stale, null);
+    public static VerificationResult Stale => new(VerificationOutcome.Stale, null);
 
     public bool IsVerified => Outcome == VerificationOutcome.Verified;
 
-    public static Verification By(string? keyName) => new(VerificationOutcome.Verified, keyName);
+    public static VerificationResult By(string? keyName) => new(VerificationOutcome.Verified, keyName);
 }
 
 /// <summary>A configured secret: its name (safe to log and record) and the key bytes it stands for.</summary>
@@ -32,5 +32,5 @@ internal sealed record SecretKey(string Name, byte[] Bytes);
 /// <summary>Proves a request genuine from its headers and raw body, before anything parses the body.</summary>
 internal interface IWebhookVerifier
 {
-    Verification Verify(HttpRequest request, RequestBody body, DateTimeOffset now);
+    VerificationResult Verify(HttpRequest request, RequestBody body, DateTimeOffset now);
 }
