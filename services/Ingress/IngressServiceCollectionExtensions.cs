@@ -18,8 +18,27 @@ internal static class IngressServiceCollectionExtensions
         builder.Services.AddSingleton<WebhookReceiver>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<IngressOptions>>((kestrel, ingress) => ApplyLimits(kestrel, ingress.Value));
+            .Configure<IConfiguration>((kestrel, configuration) => ApplyLimits(kestrel, BindUnvalidated(configuration)));
         return builder;
+    }
+
+    // Kestrel reads its options while the application is built, before ValidateOnStart reports
+    // bad configuration naming each key; reading the validated options here would throw first
+    // and bypass that report. Limits from a section that does not bind fall back to defaults
+    // and the start-up validation stops the service anyway.
+    private static IngressOptions BindUnvalidated(IConfiguration configuration)
+    {
+        var options = new IngressOptions();
+        try
+        {
+            configuration.GetSection(IngressOptions.SectionName).Bind(options);
+        }
+        catch (InvalidOperationException)
+        {
+            return new IngressOptions();
+        }
+
+        return options;
     }
 
     private static void ApplyLimits(KestrelServerOptions kestrel, IngressOptions ingress)
@@ -38,7 +57,7 @@ internal static class IngressServiceCollectionExtensions
         // Each source lowers this per request; the server-wide ceiling is the largest source limit.
         kestrel.Limits.MaxRequestBodySize = ingress.Sources.Count == 0
             ? 1024 * 1024
-            : ingress.Sources.Values.Max(s => s.MaxBodyBytes);
+            : Math.Max(1, ingress.Sources.Values.Max(s => s.MaxBodyBytes));
         kestrel.ConfigureEndpointDefaults(listen =>
             listen.Protocols = server.Http2 ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1);
     }
