@@ -77,6 +77,13 @@ internal sealed class RequestBody : IDisposable
                     body.Dispose();
                     return null;
                 }
+
+                // Kestrel holds the client to its Content-Length, so once it is reached one more
+                // read (and a larger buffer to make room for it) would only confirm the end.
+                if (body._length == contentLength)
+                {
+                    break;
+                }
             }
 
             return body;
