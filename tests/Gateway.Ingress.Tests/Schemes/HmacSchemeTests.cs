@@ -165,7 +165,10 @@ public sealed class GenericHmacVerifierTests
     {
         var layout = SourceCatalog.GenericLayout(new HmacOptions
         {
-            Header = "X-Signature", Algorithm = algorithm, Encoding = encoding, Prefix = prefix,
+            Header = "X-Signature",
+            Algorithm = algorithm,
+            Encoding = encoding,
+            Prefix = prefix,
         });
         var verifier = new HmacVerifier([Utf8Key("k", "s3cret")], layout, TimeSpan.FromMinutes(5));
         var mac = Mac(new HashAlgorithmName(name), Encoding.UTF8.GetBytes("s3cret"), Body);
@@ -191,7 +194,9 @@ public sealed class GenericHmacVerifierTests
     {
         var layout = SourceCatalog.GenericLayout(new HmacOptions
         {
-            Header = "X-Signature", TimestampHeader = "X-Timestamp", Separator = ":",
+            Header = "X-Signature",
+            TimestampHeader = "X-Timestamp",
+            Separator = ":",
         });
         var verifier = new HmacVerifier([Utf8Key("a", "first"), Utf8Key("b", "second")], layout, TimeSpan.FromMinutes(5));
         var t = Now.ToUnixTimeSeconds() + offsetSeconds;
