@@ -17,11 +17,13 @@ internal static partial class IngressLog
 
     [LoggerMessage(EventId = 3004, EventName = "WebhookProduceFailed", Level = LogLevel.Warning,
         Message = "Event {EventId} of source {Source} was not written to {Topic} ({Code}); answered 503")]
-    public static partial void ProduceFailed(this ILogger logger, string eventId, string source, string topic, string code);
+    public static partial void ProduceFailed(
+        this ILogger logger, string eventId, string source, string topic, string code);
 
     [LoggerMessage(EventId = 3005, EventName = "WebhookAccepted", Level = LogLevel.Debug,
         Message = "Event {EventId} of source {Source} written to {Topic} [{Partition}] @{Offset}")]
-    public static partial void Accepted(this ILogger logger, string eventId, string source, string topic, int partition, long offset);
+    public static partial void Accepted(
+        this ILogger logger, string eventId, string source, string topic, int partition, long offset);
 
     [LoggerMessage(EventId = 3006, EventName = "IngressProducerFlushed", Level = LogLevel.Information,
         Message = "Ingress stopped; producer flushed with {Remaining} records unacknowledged")]

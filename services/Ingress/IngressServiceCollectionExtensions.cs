@@ -18,7 +18,8 @@ internal static class IngressServiceCollectionExtensions
         builder.Services.AddSingleton<WebhookReceiver>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<KestrelServerOptions>()
-            .Configure<IConfiguration>((kestrel, configuration) => ApplyLimits(kestrel, BindUnvalidated(configuration)));
+            .Configure<IConfiguration>((kestrel, configuration) =>
+                ApplyLimits(kestrel, BindUnvalidated(configuration)));
         return builder;
     }
 

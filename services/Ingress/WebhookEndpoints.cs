@@ -9,7 +9,10 @@ internal static class WebhookEndpoints
     public const string Route = "/webhooks/{source}";
 
     private static readonly string[] OtherMethods =
-        [HttpMethods.Get, HttpMethods.Put, HttpMethods.Delete, HttpMethods.Patch, HttpMethods.Head, HttpMethods.Options];
+    [
+        HttpMethods.Get, HttpMethods.Put, HttpMethods.Delete,
+        HttpMethods.Patch, HttpMethods.Head, HttpMethods.Options,
+    ];
 
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder endpoints)
     {

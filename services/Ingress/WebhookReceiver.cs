@@ -81,7 +81,8 @@ internal sealed class WebhookReceiver(
             var outcome = Outcome(verification.Outcome);
             logger.VerificationFailed(source.Name, client?.ToString(), outcome);
             IngressTelemetry.Record(source.Name, outcome);
-            return Problem(StatusCodes.Status401Unauthorized, "Unauthorized", "The request could not be authenticated.");
+            return Problem(
+                StatusCodes.Status401Unauthorized, "Unauthorized", "The request could not be authenticated.");
         }
 
         return source.Scheme == SchemeKind.CloudEvents
@@ -165,7 +166,8 @@ internal sealed class WebhookReceiver(
             {
                 cloudEvent = EventRecord.Describe(source, context.Request, body, root, time.GetUtcNow());
                 var key = source.PartitionKey?.ReadText(context.Request.Headers, root);
-                message = EventRecord.Build(source, cloudEvent, key, body.ToArray(), context.Request, verification.KeyName);
+                message = EventRecord.Build(
+                    source, cloudEvent, key, body.ToArray(), context.Request, verification.KeyName);
             }
             catch (ArgumentException)
             {
@@ -276,7 +278,8 @@ internal sealed class WebhookReceiver(
     }
 
     private static bool IsBatch(HttpRequest request) =>
-        WebhookSource.MediaType(request.ContentType).Equals(CloudEventIntake.BatchMediaType, StringComparison.OrdinalIgnoreCase);
+        WebhookSource.MediaType(request.ContentType)
+            .Equals(CloudEventIntake.BatchMediaType, StringComparison.OrdinalIgnoreCase);
 
     private static string? SlackChallenge(JsonElement? root) =>
         root is { ValueKind: JsonValueKind.Object } element

@@ -10,31 +10,34 @@ namespace Gateway.Ingress.Tests;
 public sealed class ConfigurationTests
 {
     [Theory]
-    [InlineData("Ingress:Sources:a:Secrets:0=x", "Ingress:Sources:a:Scheme")]
-    [InlineData("Ingress:Sources:a:Scheme=paypal", "Ingress:Sources:a:Scheme")]
-    [InlineData("Ingress:Sources:a:Scheme=stripe", "Ingress:Sources:a:Secrets")]
-    [InlineData("Ingress:Sources:a:Scheme=none", "Ingress:Sources:a:AllowedNetworks")]
-    [InlineData("Ingress:Sources:a:Scheme=none|Ingress:Sources:a:AllowedNetworks:0=10.0.0.0/33", "Ingress:Sources:a:AllowedNetworks:0")]
-    [InlineData("Ingress:Sources:a:Scheme=hmac|Ingress:Sources:a:Secrets:0=x", "Ingress:Sources:a:Hmac:Header")]
-    [InlineData("Ingress:Sources:a:Scheme=hmac|Ingress:Sources:a:Secrets:0=x|Ingress:Sources:a:Hmac:Header=X|Ingress:Sources:a:Hmac:Algorithm=md5", "Ingress:Sources:a:Hmac:Algorithm")]
-    [InlineData("Ingress:Sources:a:Scheme=twilio|Ingress:Sources:a:Secrets:0=x", "Ingress:Sources:a:PublicUrl")]
-    [InlineData("Ingress:Sources:a:Scheme=standard-webhooks|Ingress:Sources:a:Secrets:k1=whsec_!!", "Ingress:Sources:a:Secrets:k1")]
-    [InlineData("Ingress:Sources:a:Scheme=basic|Ingress:Sources:a:Secrets:0=nocolon", "Ingress:Sources:a:Secrets:0")]
-    [InlineData("Ingress:Sources:a:Scheme=github|Ingress:Sources:a:Secrets:0=x|Ingress:Sources:a:Id=id", "Ingress:Sources:a:Id")]
-    [InlineData("Ingress:Sources:a:Scheme=github|Ingress:Sources:a:Secrets:0=x|Ingress:Sources:a:MaxBodyBytes=0", "Ingress:Sources:a:MaxBodyBytes")]
-    [InlineData("Ingress:Sources:a:Scheme=github|Ingress:Sources:a:Secrets:0=x|Ingress:Sources:a:Topic=bad topic", "Ingress:Sources:a:Topic")]
-    [InlineData("Ingress:Sources:a:Scheme=github|Ingress:Sources:a:Secrets:0=x|Ingress:Sources:a:RateLimit:PermitsPerSecond=0", "Ingress:Sources:a:RateLimit:PermitsPerSecond")]
+    [InlineData("Secrets:0=x", "Scheme")]
+    [InlineData("Scheme=paypal", "Scheme")]
+    [InlineData("Scheme=stripe", "Secrets")]
+    [InlineData("Scheme=none", "AllowedNetworks")]
+    [InlineData("Scheme=none|AllowedNetworks:0=10.0.0.0/33", "AllowedNetworks:0")]
+    [InlineData("Scheme=hmac|Secrets:0=x", "Hmac:Header")]
+    [InlineData("Scheme=hmac|Secrets:0=x|Hmac:Header=X|Hmac:Algorithm=md5", "Hmac:Algorithm")]
+    [InlineData("Scheme=twilio|Secrets:0=x", "PublicUrl")]
+    [InlineData("Scheme=standard-webhooks|Secrets:k1=whsec_!!", "Secrets:k1")]
+    [InlineData("Scheme=basic|Secrets:0=nocolon", "Secrets:0")]
+    [InlineData("Scheme=github|Secrets:0=x|Id=id", "Id")]
+    [InlineData("Scheme=github|Secrets:0=x|MaxBodyBytes=0", "MaxBodyBytes")]
+    [InlineData("Scheme=github|Secrets:0=x|Topic=bad topic", "Topic")]
+    [InlineData("Scheme=github|Secrets:0=x|RateLimit:PermitsPerSecond=0", "RateLimit:PermitsPerSecond")]
     [InlineData("Ingress:TrustedProxies:0=proxy.local", "Ingress:TrustedProxies:0")]
     public async Task Start_InvalidSource_RefusesNamingTheKey(string settings, string key)
     {
+        // Settings and keys are relative to Ingress:Sources:a unless they start with Ingress:.
+        static string Full(string relative) =>
+            relative.StartsWith("Ingress:", StringComparison.Ordinal) ? relative : "Ingress:Sources:a:" + relative;
         var app = IngressApp.Build(
             [$"--Kafka:BootstrapServers={TestKafka.Shared.BootstrapServers}", "--urls", "http://127.0.0.1:0",
-                .. settings.Split('|').Select(s => "--" + s)]);
+                .. settings.Split('|').Select(s => "--" + Full(s))]);
         await using var _ = app;
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
-        Assert.Contains(key, GatewayHost.DescribeInvalidConfiguration(error), StringComparison.Ordinal);
+        Assert.Contains(Full(key), GatewayHost.DescribeInvalidConfiguration(error), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,6 +55,10 @@ public sealed class ConfigurationTests
             });
 
         Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the service should stop by itself");
+
+        // The timed wait returns at exit, possibly before the output readers saw the end of
+        // the streams; the untimed one also waits for them.
+        process.Process.WaitForExit();
         Assert.Equal(GatewayHost.InvalidConfigurationExitCode, process.Process.ExitCode);
         Assert.Contains("Ingress:Sources:open:AllowedNetworks", process.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Ingress:Sources:stripe", process.Output, StringComparison.Ordinal);

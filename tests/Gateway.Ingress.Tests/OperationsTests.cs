@@ -66,7 +66,9 @@ public sealed class OperationsTests
         const string Body = """{"zen":"Keep it logically awesome."}""";
 
         using var accepted = await PostAsync(app.Client, source, Body, "application/json",
-            ("X-Hub-Signature-256", "sha256=" + HexSha256("s", Body)), ("X-GitHub-Delivery", "d-1"), ("X-GitHub-Event", "ping"));
+            ("X-Hub-Signature-256", "sha256=" + HexSha256("s", Body)),
+            ("X-GitHub-Delivery", "d-1"),
+            ("X-GitHub-Event", "ping"));
         using var rejected = await PostAsync(app.Client, source, Body, "application/json",
             ("X-Hub-Signature-256", "sha256=" + HexSha256("wrong", Body)));
 

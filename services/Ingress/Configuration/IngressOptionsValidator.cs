@@ -49,7 +49,8 @@ internal sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
             errors.Add($"{key}: a source name may hold only letters, digits, '.', '_' and '-'.");
         }
 
-        if (string.IsNullOrWhiteSpace(source.Scheme) || !SchemeDefaults.ByName.TryGetValue(source.Scheme, out var scheme))
+        if (string.IsNullOrWhiteSpace(source.Scheme)
+            || !SchemeDefaults.ByName.TryGetValue(source.Scheme, out var scheme))
         {
             errors.Add($"{key}:Scheme must be one of: {string.Join(", ", SchemeDefaults.ByName.Keys)}.");
             return;
@@ -59,7 +60,8 @@ internal sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
         {
             if (source.AllowedNetworks.Count == 0)
             {
-                errors.Add($"{key}:AllowedNetworks is required when {key}:Scheme is none: a source without authentication must name its clients.");
+                errors.Add($"{key}:AllowedNetworks is required when {key}:Scheme is none: "
+                    + "a source without authentication must name its clients.");
             }
         }
         else if (source.Secrets.Count == 0 || source.Secrets.Values.Any(string.IsNullOrEmpty))
@@ -73,13 +75,18 @@ internal sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
             ValidateHmac(errors, key + ":Hmac", source.Hmac);
         }
 
-        if (scheme.Kind == SchemeKind.Twilio && SourceCatalog.PublicUrl(name, source, ingress) is not { } url)
+        if (scheme.Kind == SchemeKind.Twilio)
         {
-            errors.Add($"{key}:PublicUrl (or Ingress:PublicBaseUrl) is required for twilio: the signature covers the public URL.");
-        }
-        else if (scheme.Kind == SchemeKind.Twilio && !IsAbsoluteHttpUrl(SourceCatalog.PublicUrl(name, source, ingress)!))
-        {
-            errors.Add($"{key}:PublicUrl must be an absolute http(s) URL.");
+            var url = SourceCatalog.PublicUrl(name, source, ingress);
+            if (url is null)
+            {
+                errors.Add($"{key}:PublicUrl (or Ingress:PublicBaseUrl) is required for twilio: "
+                    + "the signature covers the public URL.");
+            }
+            else if (!IsAbsoluteHttpUrl(url))
+            {
+                errors.Add($"{key}:PublicUrl must be an absolute http(s) URL.");
+            }
         }
 
         if (source.Tolerance <= TimeSpan.Zero || source.Tolerance > TimeSpan.FromHours(1))
@@ -164,7 +171,8 @@ internal sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
     }
 
     private static bool IsAbsoluteHttpUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+        Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
     private static bool IsName(string name) =>
         name.Length is > 0 and <= 200 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');

@@ -49,9 +49,12 @@ internal sealed class SourceCatalog : IDisposable
     {
         var defaults = SchemeDefaults.ByName[options.Scheme!];
         var layout = defaults.Kind == SchemeKind.Hmac ? GenericLayout(options.Hmac) : null;
+        string[] signatureHeaders = layout is null ? []
+            : layout.TimestampHeader is null ? [layout.Header]
+            : [layout.Header, layout.TimestampHeader];
         var headers = defaults.Headers
             .Concat(options.Headers)
-            .Concat(layout is null ? [] : [layout.Header, .. layout.TimestampHeader is null ? [] : new[] { layout.TimestampHeader }])
+            .Concat(signatureHeaders)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Select(h => (h, EventHeaders.HttpPrefix + h.ToLowerInvariant()))
             .ToArray();

@@ -27,7 +27,8 @@ internal static class CloudEventIntake
         {
             if (media.Equals(StructuredMediaType, StringComparison.OrdinalIgnoreCase))
             {
-                var cloudEvent = Formatter.DecodeStructuredModeMessage(body.Memory, new ContentType(request.ContentType!), null);
+                var cloudEvent = Formatter.DecodeStructuredModeMessage(
+                    body.Memory, new ContentType(request.ContentType!), null);
                 return [ToDecoded(cloudEvent)];
             }
 

@@ -11,7 +11,12 @@ namespace Gateway.Ingress.Events;
 internal static class EventRecord
 {
     /// <summary>The CloudEvent attributes read from a webhook, with the provider's defaults applied.</summary>
-    public static CloudEvent Describe(WebhookSource source, HttpRequest request, RequestBody body, JsonElement? root, DateTimeOffset now)
+    public static CloudEvent Describe(
+        WebhookSource source,
+        HttpRequest request,
+        RequestBody body,
+        JsonElement? root,
+        DateTimeOffset now)
     {
         var headers = request.Headers;
         var id = source.Id?.ReadText(headers, root);

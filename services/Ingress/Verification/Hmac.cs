@@ -67,7 +67,7 @@ internal static class Hmac
 /// <summary>Decodes presented signatures into bytes of exactly the expected length.</summary>
 internal static class SignatureText
 {
-    /// <summary>True only when <paramref name="text"/> is hex for exactly <paramref name="decoded"/>'s length.</summary>
+    /// <summary>True only when <paramref name="text"/> is hex of exactly the destination's length.</summary>
     public static bool TryDecodeHex(ReadOnlySpan<char> text, Span<byte> decoded)
     {
         return text.Length == decoded.Length * 2
@@ -75,7 +75,7 @@ internal static class SignatureText
             && written == decoded.Length;
     }
 
-    /// <summary>True only when <paramref name="text"/> is base64 for exactly <paramref name="decoded"/>'s length.</summary>
+    /// <summary>True only when <paramref name="text"/> is base64 of exactly the destination's length.</summary>
     public static bool TryDecodeBase64(ReadOnlySpan<char> text, Span<byte> decoded)
     {
         // A longer signature does not fit the destination and fails; a shorter one is caught by

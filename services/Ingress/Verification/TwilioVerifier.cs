@@ -43,7 +43,8 @@ internal sealed class TwilioVerifier(IReadOnlyList<SecretKey> keys, string publi
         return key is null ? VerificationResult.Mismatch : VerificationResult.By(key);
     }
 
-    private VerificationResult VerifyBodyHash(string url, string bodyHash, RequestBody body, ReadOnlySpan<byte> presented)
+    private VerificationResult VerifyBodyHash(
+        string url, string bodyHash, RequestBody body, ReadOnlySpan<byte> presented)
     {
         var key = Hmac.FindKey(keys, MacAlgorithm.Sha1, Encoding.UTF8.GetBytes(url), presented);
         if (key is null)

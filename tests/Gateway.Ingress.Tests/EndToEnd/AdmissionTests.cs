@@ -13,7 +13,8 @@ public sealed class AdmissionTests
     [InlineData(true, "198.51.100.1, 203.0.113.7", HttpStatusCode.Accepted)]
     [InlineData(true, "not-an-address", HttpStatusCode.Forbidden)]
     [InlineData(false, "203.0.113.7", HttpStatusCode.Forbidden)]
-    public async Task Post_ForwardedFor_HonouredOnlyFromTrustedProxies(bool loopbackIsProxy, string forwardedFor, HttpStatusCode status)
+    public async Task Post_ForwardedFor_HonouredOnlyFromTrustedProxies(
+        bool loopbackIsProxy, string forwardedFor, HttpStatusCode status)
     {
         var topic = TestKafka.UniqueTopic("webhooks.internal");
         await TestKafka.Shared.CreateTopicAsync(topic, 1);
@@ -26,7 +27,8 @@ public sealed class AdmissionTests
         ];
         await using var app = await StartAsync(settings);
 
-        using var response = await PostAsync(app.Client, "internal", """{"n":1}""", "application/json", ("X-Forwarded-For", forwardedFor));
+        using var response = await PostAsync(
+            app.Client, "internal", """{"n":1}""", "application/json", ("X-Forwarded-For", forwardedFor));
 
         Assert.Equal(status, response.StatusCode);
     }
@@ -44,7 +46,8 @@ public sealed class AdmissionTests
             $"Ingress:Sources:limited:Topic={topic}");
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
-            PostAsync(app.Client, "limited", $$"""{"n":{{i}}}""", "application/json", ("Authorization", "Bearer limited-token"))));
+            PostAsync(app.Client, "limited", $$"""{"n":{{i}}}""", "application/json",
+                ("Authorization", "Bearer limited-token"))));
 
         var limited = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
         Assert.NotEmpty(limited);

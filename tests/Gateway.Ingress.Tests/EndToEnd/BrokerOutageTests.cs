@@ -72,7 +72,8 @@ public sealed class BrokerOutageTests
         Assert.NotEmpty(unavailable);
         Assert.All(unavailable, r => Assert.Equal(HttpStatusCode.ServiceUnavailable, r.StatusCode));
         Assert.All(unavailable, r => Assert.NotNull(r.Headers.RetryAfter));
-        Assert.All(unavailable, r => Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType));
+        Assert.All(unavailable, r =>
+            Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType));
         Assert.True(acknowledged.Count >= 40, $"only {acknowledged.Count} acknowledged");
         // Every request wrote at most one record; a 503 one may still have landed, so read them all.
         var stored = TestKafka.ReadAll(mock.BootstrapServers, topic, 60 + probes, TimeSpan.FromSeconds(30))

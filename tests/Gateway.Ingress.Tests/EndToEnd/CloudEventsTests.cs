@@ -46,7 +46,10 @@ public sealed class CloudEventsTests
     {
         var (app, topic) = await StartAsync();
         await using var _ = app;
-        const string Body = """{"specversion":"1.0","id":"s-1","source":"urn:team:billing","type":"com.example.billing.refund","datacontenttype":"application/json","data":{"refund":5}}""";
+        const string Body = """
+            {"specversion":"1.0","id":"s-1","source":"urn:team:billing","type":"com.example.billing.refund",
+             "datacontenttype":"application/json","data":{"refund":5}}
+            """;
 
         using var response = await PostAsync(app.Client, "billing", Body, "application/cloudevents+json",
             ("Authorization", "Bearer " + Token));

@@ -13,7 +13,8 @@ public sealed class WebhookFlowTests
 {
     private const string StripeSecret = "whsec_e2e_0123456789";
     private const string StripeBody =
-        """{"id":"evt_1NG8Du2eZvKYlo2CUI79vXWy","object":"event","type":"invoice.paid","created":1700000000,"data":{"object":{"id":"in_42","object":"invoice"}}}""";
+        """{"id":"evt_1NG8Du2eZvKYlo2CUI79vXWy","object":"event","type":"invoice.paid","created":"""
+        + """1700000000,"data":{"object":{"id":"in_42","object":"invoice"}}}""";
 
     [Fact]
     public async Task Post_SignedStripeEvent_RecordHasCloudEventHeadersKeyAndBody()
@@ -27,7 +28,8 @@ public sealed class WebhookFlowTests
         var t = UnixNow();
         var signature = $"t={t},v1={HexSha256(StripeSecret, $"{t}.{StripeBody}")}";
 
-        using var response = await PostAsync(app.Client, "stripe", StripeBody, "application/json", ("Stripe-Signature", signature));
+        using var response = await PostAsync(
+            app.Client, "stripe", StripeBody, "application/json", ("Stripe-Signature", signature));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("evt_1NG8Du2eZvKYlo2CUI79vXWy", await AcceptedIdAsync(response));
@@ -66,7 +68,8 @@ public sealed class WebhookFlowTests
         {
             // Stripe re-signs a retry with a fresh timestamp; the event id stays.
             var signature = $"t={t},v1={HexSha256(StripeSecret, $"{t}.{StripeBody}")}";
-            using var response = await PostAsync(app.Client, "stripe", StripeBody, "application/json", ("Stripe-Signature", signature));
+            using var response = await PostAsync(
+                app.Client, "stripe", StripeBody, "application/json", ("Stripe-Signature", signature));
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             ids.Add(await AcceptedIdAsync(response));
         }
@@ -115,10 +118,12 @@ public sealed class WebhookFlowTests
             "Ingress:Sources:crm:TypePrefix=com.example.crm",
             "Ingress:Sources:crm:Type=/event");
         const string Body = """{"event":"contact.updated","contact":7}""";
-        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Body)));
+        var expected = Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Body)));
+        var signature = ("X-Crm-Signature", HexSha256("crm-secret", Body));
 
-        using var first = await PostAsync(app.Client, "crm", Body, "application/json", ("X-Crm-Signature", HexSha256("crm-secret", Body)));
-        using var second = await PostAsync(app.Client, "crm", Body, "application/json", ("X-Crm-Signature", HexSha256("crm-secret", Body)));
+        using var first = await PostAsync(app.Client, "crm", Body, "application/json", signature);
+        using var second = await PostAsync(app.Client, "crm", Body, "application/json", signature);
 
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
@@ -138,21 +143,26 @@ public sealed class WebhookFlowTests
             "Ingress:Sources:slack:Scheme=slack",
             "Ingress:Sources:slack:Secrets:0=slack-signing-secret",
             $"Ingress:Sources:slack:Topic={topic}");
-        const string Challenge = """{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}""";
-        const string Event = """{"type":"event_callback","event_id":"Ev08MFMKH6","event_time":1700000000,"event":{"type":"app_mention"}}""";
+        const string ChallengeValue = "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P";
+        const string Challenge =
+            $$"""{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"{{ChallengeValue}}","type":"url_verification"}""";
+        const string Event = """
+            {"type":"event_callback","event_id":"Ev08MFMKH6","event_time":1700000000,"event":{"type":"app_mention"}}
+            """;
         var t = UnixNow().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         using var handshake = await PostAsync(app.Client, "slack", Challenge, "application/json",
             ("X-Slack-Signature", "v0=" + HexSha256("slack-signing-secret", $"v0:{t}:{Challenge}")),
             ("X-Slack-Request-Timestamp", t));
-        using var unsigned = await PostAsync(app.Client, "slack", Challenge, "application/json", ("X-Slack-Request-Timestamp", t));
+        using var unsigned = await PostAsync(
+            app.Client, "slack", Challenge, "application/json", ("X-Slack-Request-Timestamp", t));
         using var mention = await PostAsync(app.Client, "slack", Event, "application/json",
             ("X-Slack-Signature", "v0=" + HexSha256("slack-signing-secret", $"v0:{t}:{Event}")),
             ("X-Slack-Request-Timestamp", t));
 
         Assert.Equal(HttpStatusCode.OK, handshake.StatusCode);
         using var answer = JsonDocument.Parse(await handshake.Content.ReadAsStringAsync());
-        Assert.Equal("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", answer.RootElement.GetProperty("challenge").GetString());
+        Assert.Equal(ChallengeValue, answer.RootElement.GetProperty("challenge").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, mention.StatusCode);
         var records = TestKafka.Shared.ReadAll(topic, 2, TimeSpan.FromSeconds(10));
@@ -174,7 +184,8 @@ public sealed class WebhookFlowTests
         const string Body = """{"type":"invoice.created","data":{"id":"inv_1"}}""";
         var t = UnixNow().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var key = Convert.FromBase64String(Secret["whsec_".Length..]);
-        var signature = "v1," + Convert.ToBase64String(Mac(System.Security.Cryptography.HashAlgorithmName.SHA256, key, $"msg_2Lk.{t}.{Body}"));
+        var signature = "v1," + Convert.ToBase64String(
+            Mac(System.Security.Cryptography.HashAlgorithmName.SHA256, key, $"msg_2Lk.{t}.{Body}"));
 
         using var response = await PostAsync(app.Client, "svix", Body, "application/json",
             ("svix-id", "msg_2Lk"), ("svix-timestamp", t), ("svix-signature", signature));

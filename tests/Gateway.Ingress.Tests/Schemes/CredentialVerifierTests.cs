@@ -7,10 +7,15 @@ namespace Gateway.Ingress.Tests.Schemes;
 public sealed class CredentialVerifierTests
 {
     private static readonly CredentialVerifier Basic = new(
-        [CredentialVerifier.Digest("erp", "erp:pa55word"), CredentialVerifier.Digest("erp-next", "erp:n3w-pa55")], basic: true);
+        [CredentialVerifier.Digest("erp", "erp:pa55word"), CredentialVerifier.Digest("erp-next", "erp:n3w-pa55")],
+        basic: true);
 
     private static readonly CredentialVerifier Bearer = new(
-        [CredentialVerifier.Digest("team-a", "token-a-0123456789"), CredentialVerifier.Digest("team-a-next", "token-b")], basic: false);
+        [
+            CredentialVerifier.Digest("team-a", "token-a-0123456789"),
+            CredentialVerifier.Digest("team-a-next", "token-b"),
+        ],
+        basic: false);
 
     [Theory]
     [InlineData("Basic erp:pa55word", "Verified", "erp")]
@@ -23,10 +28,12 @@ public sealed class CredentialVerifierTests
     [InlineData(null, "Missing", null)]
     public void VerifyBasic_AuthorizationCase_GivesOutcome(string? authorization, string outcome, string? key)
     {
+        // The cases are written in clear text; the credential after the scheme is sent base64-encoded.
+        var space = authorization?.IndexOf(' ', StringComparison.Ordinal) ?? -1;
         var header = authorization is null || authorization.Contains('!', StringComparison.Ordinal)
             ? authorization
-            : authorization[..authorization.IndexOf(' ', StringComparison.Ordinal)] + " "
-                + Convert.ToBase64String(Encoding.UTF8.GetBytes(authorization[(authorization.IndexOf(' ', StringComparison.Ordinal) + 1)..]));
+            : authorization[..space] + " "
+                + Convert.ToBase64String(Encoding.UTF8.GetBytes(authorization[(space + 1)..]));
 
         var result = Verify(Basic, Request(("Authorization", header)), "{}");
 

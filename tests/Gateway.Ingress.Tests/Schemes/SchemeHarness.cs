@@ -24,7 +24,8 @@ internal static class SchemeHarness
         return context.Request;
     }
 
-    public static VerificationResult Verify(IWebhookVerifier verifier, HttpRequest request, string body, DateTimeOffset? now = null)
+    public static VerificationResult Verify(
+        IWebhookVerifier verifier, HttpRequest request, string body, DateTimeOffset? now = null)
     {
         using var raw = RequestBody.From(Encoding.UTF8.GetBytes(body));
         return verifier.Verify(request, raw, now ?? Now);

@@ -47,7 +47,8 @@ public sealed class StandardWebhooksVerifierTests
         var signed = $"{VectorId}.{VectorTimestamp}.{VectorBody}";
         var signature = signatureCase switch
         {
-            "several-signatures-last-valid" => "v1,Zm9vYmFyYmF6 v1,aW52YWxpZHNpZ25hdHVyZWludmFsaWRzaWduYXR1cmU= " + VectorSignature,
+            "several-signatures-last-valid" =>
+                "v1,Zm9vYmFyYmF6 v1,aW52YWxpZHNpZ25hdHVyZWludmFsaWRzaWduYXR1cmU= " + VectorSignature,
             "v1a-and-v1" => "v1a,c29tZWVkMjU1MTlzaWduYXR1cmU= " + VectorSignature,
             "signed-with-next-secret" => "v1," + Convert.ToBase64String(
                 Mac(HashAlgorithmName.SHA256, StandardWebhooksVerifier.DecodeSecret(OtherSecret)!, signed)),
@@ -58,7 +59,8 @@ public sealed class StandardWebhooksVerifierTests
             "no-signature" => null,
             _ => VectorSignature,
         };
-        var request = Request((family + "-id", id), (family + "-timestamp", timestamp), (family + "-signature", signature));
+        var request = Request(
+            (family + "-id", id), (family + "-timestamp", timestamp), (family + "-signature", signature));
 
         var result = Verify(Verifier, request, body, VectorNow);
 
@@ -74,7 +76,8 @@ public sealed class StandardWebhooksVerifierTests
     public void Verify_TimestampOffsetFromNow_RespectsToleranceBothWays(int offsetSeconds, string outcome)
     {
         var now = DateTimeOffset.FromUnixTimeSeconds(1614265330 - offsetSeconds);
-        var request = Request(("webhook-id", VectorId), ("webhook-timestamp", VectorTimestamp), ("webhook-signature", VectorSignature));
+        var request = Request(
+            ("webhook-id", VectorId), ("webhook-timestamp", VectorTimestamp), ("webhook-signature", VectorSignature));
 
         var result = Verify(Verifier, request, VectorBody, now);
 

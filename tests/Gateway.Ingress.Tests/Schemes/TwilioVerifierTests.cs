@@ -35,14 +35,17 @@ public sealed class TwilioVerifierTests
     {
         var form = signatureCase switch
         {
-            "parameters-reordered" => "To=%2B18005551212&From=%2B12349013030&Digits=1234&Caller=%2B12349013030&CallSid=CA1234567890ABCDE",
+            "parameters-reordered" =>
+                "To=%2B18005551212&From=%2B12349013030&Digits=1234&Caller=%2B12349013030&CallSid=CA1234567890ABCDE",
             "parameter-tampered" => DocumentedForm.Replace("Digits=1234", "Digits=1235", StringComparison.Ordinal),
             _ => DocumentedForm,
         };
         var query = signatureCase == "query-tampered" ? "?foo=1&bar=3" : DocumentedQuery;
         var signature = signatureCase switch
         {
-            "signed-with-old-token" => Convert.ToBase64String(Mac(HashAlgorithmName.SHA1, Encoding.UTF8.GetBytes("67890"),
+            "signed-with-old-token" => Convert.ToBase64String(Mac(
+                HashAlgorithmName.SHA1,
+                Encoding.UTF8.GetBytes("67890"),
                 DocumentedUrl + DocumentedQuery + "CallSid" + "CA1234567890ABCDE" + "Caller" + "+12349013030"
                 + "Digits" + "1234" + "From" + "+12349013030" + "To" + "+18005551212")),
             "truncated" => DocumentedSignature[..^4],
@@ -68,7 +71,8 @@ public sealed class TwilioVerifierTests
         var hash = signatureCase == "hash-tampered" ? "0" + JsonBodyHash[1..] : JsonBodyHash;
         var query = "?bodySHA256=" + hash;
         var token = signatureCase == "wrong-token" ? "54321" : DocumentedToken;
-        var signature = Convert.ToBase64String(Mac(HashAlgorithmName.SHA1, Encoding.UTF8.GetBytes(token), DocumentedUrl + query));
+        var signature = Convert.ToBase64String(
+            Mac(HashAlgorithmName.SHA1, Encoding.UTF8.GetBytes(token), DocumentedUrl + query));
         var request = Request(("X-Twilio-Signature", signature));
         request.QueryString = new QueryString(query);
         var body = signatureCase == "body-tampered" ? JsonBody.Replace("+1", "+2", StringComparison.Ordinal) : JsonBody;
