@@ -35,7 +35,10 @@ internal static class IngressHost
 
         foreach (var (name, value) in headers)
         {
-            request.Headers.TryAddWithoutValidation(name, value);
+            if (!request.Headers.TryAddWithoutValidation(name, value))
+            {
+                request.Content.Headers.TryAddWithoutValidation(name, value);
+            }
         }
 
         return await client.SendAsync(request);
