@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Threading.RateLimiting;
 using CloudNative.CloudEvents;
 using Confluent.Kafka;
 using Gateway.Ingress.Configuration;
@@ -36,32 +37,10 @@ internal sealed class WebhookReceiver(
                 "Unknown source", "No webhook source has this name.");
         }
 
-        var request = context.Request;
         var client = ClientAddress.Resolve(context, catalog.TrustedProxies);
-        if (!source.AllowsClient(client))
+        if (Admit(source, context, client) is { } refusal)
         {
-            return Reject(source.Name, StatusCodes.Status403Forbidden, Outcomes.Forbidden,
-                "Forbidden", "The client is not allowed to send to this source.");
-        }
-
-        if (source.RateLimiter is { } limiter)
-        {
-            using var lease = limiter.AttemptAcquire();
-            if (!lease.IsAcquired)
-            {
-                var wait = lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var after)
-                    ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds))
-                    : 1;
-                context.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
-                return Reject(source.Name, StatusCodes.Status429TooManyRequests, Outcomes.RateLimited,
-                    "Too many requests", "The source's rate limit is reached; retry later.");
-            }
-        }
-
-        if (source.Scheme != SchemeKind.CloudEvents && !source.AcceptsContentType(request.ContentType))
-        {
-            return Reject(source.Name, StatusCodes.Status415UnsupportedMediaType, Outcomes.UnsupportedMediaType,
-                "Unsupported media type", "This source does not accept the request's content type.");
+            return refusal;
         }
 
         var (body, failure) = await ReadBodyAsync(source, context);
@@ -71,10 +50,9 @@ internal sealed class WebhookReceiver(
         }
 
         using var owned = body;
-
         IngressTelemetry.RecordBytes(source.Name, body.Length);
         var started = Stopwatch.GetTimestamp();
-        var verification = source.Verifier.Verify(request, body, time.GetUtcNow());
+        var verification = source.Verifier.Verify(context.Request, body, time.GetUtcNow());
         IngressTelemetry.RecordVerification(source.Name, Stopwatch.GetElapsedTime(started));
         if (!verification.IsVerified)
         {
@@ -90,7 +68,41 @@ internal sealed class WebhookReceiver(
             : await ReceiveWebhookAsync(source, context, body, verification);
     }
 
-    private async Task<(RequestBody? Body, IResult? Failure)> ReadBodyAsync(WebhookSource source, HttpContext context)
+    /// <summary>The refusal of a request before its body is read, or null when it may go on.</summary>
+    private ProblemHttpResult? Admit(WebhookSource source, HttpContext context, System.Net.IPAddress? client)
+    {
+        if (!source.AllowsClient(client))
+        {
+            return Reject(source.Name, StatusCodes.Status403Forbidden, Outcomes.Forbidden,
+                "Forbidden", "The client is not allowed to send to this source.");
+        }
+
+        if (source.RateLimiter is { } limiter)
+        {
+            using var lease = limiter.AttemptAcquire();
+            if (!lease.IsAcquired)
+            {
+                var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var after)
+                    ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds))
+                    : 1;
+                context.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
+                return Reject(source.Name, StatusCodes.Status429TooManyRequests, Outcomes.RateLimited,
+                    "Too many requests", "The source's rate limit is reached; retry later.");
+            }
+        }
+
+        // CloudEvents sources take every binding's media type; the intake tells them apart.
+        if (source.Scheme != SchemeKind.CloudEvents && !source.AcceptsContentType(context.Request.ContentType))
+        {
+            return Reject(source.Name, StatusCodes.Status415UnsupportedMediaType, Outcomes.UnsupportedMediaType,
+                "Unsupported media type", "This source does not accept the request's content type.");
+        }
+
+        return null;
+    }
+
+    private async Task<(RequestBody? Body, IResult? Failure)> ReadBodyAsync(
+        WebhookSource source, HttpContext context)
     {
         var request = context.Request;
         if (request.ContentLength > source.MaxBodyBytes)
@@ -131,56 +143,40 @@ internal sealed class WebhookReceiver(
     private async Task<IResult> ReceiveWebhookAsync(
         WebhookSource source, HttpContext context, RequestBody body, VerificationResult verification)
     {
-        JsonDocument? document = null;
+        // The body is parsed only when an attribute is read from it; a JSON check alone is a
+        // forward-only read that builds nothing.
+        using var document = source.ReadsBody ? EventRecord.TryParse(body) : null;
+        var root = document?.RootElement;
+        if (source.RequireJson && (source.ReadsBody ? document is null : !EventRecord.IsJson(body.Span)))
+        {
+            return Reject(source.Name, StatusCodes.Status400BadRequest, Outcomes.InvalidJson,
+                "Invalid JSON", "This source requires a JSON body.");
+        }
+
+        if (source.Scheme == SchemeKind.Slack && SlackChallenge(root) is { } challenge)
+        {
+            // Slack's URL verification handshake: answered once verified, never published.
+            IngressTelemetry.Record(source.Name, Outcomes.Challenge);
+            return TypedResults.Json(new SlackChallengeAnswer(challenge), IngressJson.Default.SlackChallengeAnswer);
+        }
+
+        CloudEvent cloudEvent;
+        Message<byte[]?, byte[]?> message;
         try
         {
-            if (source.ReadsBody && EventRecord.MayBeJson(body.Span))
-            {
-                try
-                {
-                    document = JsonDocument.Parse(body.Memory);
-                }
-                catch (JsonException)
-                {
-                    document = null;
-                }
-            }
-
-            var root = document?.RootElement;
-            if (source.RequireJson && (source.ReadsBody ? document is null : !EventRecord.IsJson(body.Span)))
-            {
-                return Reject(source.Name, StatusCodes.Status400BadRequest, Outcomes.InvalidJson,
-                    "Invalid JSON", "This source requires a JSON body.");
-            }
-
-            if (source.Scheme == SchemeKind.Slack && SlackChallenge(root) is { } challenge)
-            {
-                // Slack's URL verification handshake: answered once verified, never published.
-                IngressTelemetry.Record(source.Name, Outcomes.Challenge);
-                return TypedResults.Json(new SlackChallengeAnswer(challenge), IngressJson.Default.SlackChallengeAnswer);
-            }
-
-            CloudEvent cloudEvent;
-            Message<byte[]?, byte[]?> message;
-            try
-            {
-                cloudEvent = EventRecord.Describe(source, context.Request, body, root, time.GetUtcNow());
-                var key = source.PartitionKey?.ReadText(context.Request.Headers, root);
-                message = EventRecord.Build(
-                    source, cloudEvent, key, body.ToArray(), context.Request, verification.KeyName);
-            }
-            catch (ArgumentException)
-            {
-                return Reject(source.Name, StatusCodes.Status400BadRequest, Outcomes.BadRequest,
-                    "Bad request", "The event's attributes are not valid CloudEvent attributes.");
-            }
-
-            return await ProduceAsync(source, context, [(cloudEvent.Id!, message)]);
+            cloudEvent = EventRecord.Describe(source, context.Request, body, root, time.GetUtcNow());
+            var key = source.PartitionKey?.ReadText(context.Request.Headers, root);
+            message = EventRecord.Build(
+                source, cloudEvent, key, body.ToArray(), context.Request, verification.KeyName);
         }
-        finally
+        catch (ArgumentException)
         {
-            document?.Dispose();
+            // Attribute values come from the sender: control characters, say, make them invalid.
+            return Reject(source.Name, StatusCodes.Status400BadRequest, Outcomes.BadRequest,
+                "Bad request", "The event's attributes are not valid CloudEvent attributes.");
         }
+
+        return await ProduceAsync(source, context, [(cloudEvent.Id!, message)]);
     }
 
     private async Task<IResult> ReceiveCloudEventsAsync(

@@ -42,7 +42,8 @@ public sealed class LogTests
         var wrong = "sha256=" + HexSha256("not-" + Secret, Body);
         var right = "sha256=" + HexSha256(Secret, Body);
 
-        using var rejected = await PostAsync(client, "logged", Body, "application/json", ("X-Hub-Signature-256", wrong));
+        using var rejected = await PostAsync(
+            client, "logged", Body, "application/json", ("X-Hub-Signature-256", wrong));
         using var accepted = await PostAsync(client, "logged", Body, "application/json",
             ("X-Hub-Signature-256", right), ("X-GitHub-Delivery", "log-delivery-1"));
         using var unknown = await PostAsync(client, "nope", Body, "application/json");

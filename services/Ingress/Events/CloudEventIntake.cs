@@ -41,7 +41,8 @@ internal static class CloudEventIntake
             var binary = DecodeBinary(request);
             return binary is null ? null : [new Decoded(binary, body.ToArray())];
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException
+            or System.Text.Json.JsonException)
         {
             return null;
         }

@@ -101,6 +101,24 @@ internal static class EventRecord
         }
     }
 
+    /// <summary>The body as a JSON document over the pooled bytes; null when it is not JSON.</summary>
+    public static JsonDocument? TryParse(RequestBody body)
+    {
+        if (!MayBeJson(body.Span))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonDocument.Parse(body.Memory);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Whether the body can be JSON at all: its first non-blank byte opens an object or array.</summary>
     public static bool MayBeJson(ReadOnlySpan<byte> body)
     {

@@ -31,15 +31,18 @@ public sealed class HostileInputTests(HostileInputFixture fixture) : IClassFixtu
     [InlineData("stripe", """{"id":{"nested":true},"type":["x"],"created":"not a time"}""", "application/json")]
     [InlineData("stripe", """{"id":"e","created":99999999999999999999}""", "application/json")]
     [InlineData("stripe", """{"id":"e","data":{"object":{"id":""}}}""", "application/json")]
-    [InlineData("stripe", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]", "application/json")]
+    [InlineData("stripe", "deeply-nested", "application/json")]
     [InlineData("stripe", "", "application/json")]
     [InlineData("stripe", "{}", "application/json; charset=\"unterminated")]
     [InlineData("events", "{}", "application/cloudevents+json; charset=\"x")]
     [InlineData("events", """{"specversion":"9.9","id":"x"}""", "application/cloudevents+json")]
     [InlineData("events", """[{"specversion":"1.0"},42,"x"]""", "application/cloudevents-batch+json")]
-    [InlineData("events", """{"specversion":"1.0","id":"x","source":"::not a uri::","type":"t"}""", "application/cloudevents+json")]
+    [InlineData("events", """{"specversion":"1.0","id":"x","source":"::not a uri::","type":"t"}""",
+        "application/cloudevents+json")]
     public async Task Post_HostileButSignedInput_NeverAnswers5xx(string source, string body, string contentType)
     {
+        // Deeper than JsonDocument's default limit of 64.
+        body = body == "deeply-nested" ? new string('[', 100) + new string(']', 100) : body;
         var t = UnixNow();
         using var response = await PostAsync(fixture.App.Client, source, body, null,
             ("Content-Type", contentType),
