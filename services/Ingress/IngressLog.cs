@@ -25,6 +25,10 @@ internal static partial class IngressLog
     public static partial void Accepted(
         this ILogger logger, string eventId, string source, string topic, int partition, long offset);
 
+    [LoggerMessage(EventId = 3008, EventName = "WebhookDuplicate", Level = LogLevel.Debug,
+        Message = "Event {EventId} of source {Source} was acknowledged before; answered 202 without writing it again")]
+    public static partial void Duplicate(this ILogger logger, string eventId, string source);
+
     [LoggerMessage(EventId = 3006, EventName = "IngressProducerFlushed", Level = LogLevel.Information,
         Message = "Ingress stopped; producer flushed with {Remaining} records unacknowledged")]
     public static partial void Flushed(this ILogger logger, int remaining);

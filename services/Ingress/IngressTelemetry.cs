@@ -57,6 +57,7 @@ internal static class IngressTelemetry
 internal static class Outcomes
 {
     public const string Accepted = "accepted";
+    public const string Duplicate = "duplicate";
     public const string Challenge = "challenge";
     public const string UnknownSource = "unknown_source";
     public const string MethodNotAllowed = "method_not_allowed";

@@ -214,19 +214,34 @@ internal sealed class WebhookReceiver(
     {
         var started = Stopwatch.GetTimestamp();
         var failed = 0;
+        var duplicates = 0;
         string? code = null;
-        var sends = new Task<DeliveryResult<byte[]?, byte[]?>>[records.Length];
+        var sends = new Task<DeliveryResult<byte[]?, byte[]?>>?[records.Length];
         for (var i = 0; i < records.Length; i++)
         {
+            if (source.Recent.Contains(records[i].Id))
+            {
+                duplicates++;
+                logger.Duplicate(records[i].Id, source.Name);
+                continue;
+            }
+
             sends[i] = producer.ProduceAsync(source.Topic, records[i].Message, context.RequestAborted);
         }
 
         for (var i = 0; i < records.Length; i++)
         {
+            if (sends[i] is not { } send)
+            {
+                continue;
+            }
+
             try
             {
-                var result = await sends[i];
-                logger.Accepted(records[i].Id, source.Name, source.Topic, result.Partition.Value, result.Offset.Value);
+                var result = await send;
+                source.Recent.Add(records[i].Id);
+                logger.Accepted(
+                    records[i].Id, source.Name, source.Topic, result.Partition.Value, result.Offset.Value);
             }
             catch (ProduceException<byte[]?, byte[]?> ex)
             {
@@ -247,7 +262,11 @@ internal sealed class WebhookReceiver(
             }
         }
 
-        IngressTelemetry.RecordProduce(source.Name, Stopwatch.GetElapsedTime(started), failed == 0);
+        if (duplicates < records.Length)
+        {
+            IngressTelemetry.RecordProduce(source.Name, Stopwatch.GetElapsedTime(started), failed == 0);
+        }
+
         if (failed > 0)
         {
             context.Response.Headers.RetryAfter = _retryAfter;
@@ -256,7 +275,8 @@ internal sealed class WebhookReceiver(
                 "The event could not be stored in time; retry later.");
         }
 
-        IngressTelemetry.Record(source.Name, Outcomes.Accepted);
+        IngressTelemetry.Record(
+            source.Name, duplicates == records.Length ? Outcomes.Duplicate : Outcomes.Accepted);
         if (source.Scheme == SchemeKind.CloudEvents && IsBatch(context.Request))
         {
             var ids = new string[records.Length];

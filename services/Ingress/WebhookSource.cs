@@ -48,6 +48,8 @@ internal sealed class WebhookSource
 
     public required RateLimiter? RateLimiter { get; init; }
 
+    public required RecentEvents Recent { get; init; }
+
     public FieldReference? Id { get; init; }
 
     public FieldReference? Type { get; init; }

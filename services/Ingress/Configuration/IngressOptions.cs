@@ -80,6 +80,9 @@ internal sealed class SourceOptions
 
     public RateLimitOptions? RateLimit { get; set; }
 
+    /// <summary>How many acknowledged ids this process remembers to absorb retries; 0 turns it off.</summary>
+    public int RecentEvents { get; set; } = 10_000;
+
     /// <summary>Where the event id is: <c>header:Name</c> or a JSON pointer such as <c>/id</c>.</summary>
     public string? Id { get; set; }
 

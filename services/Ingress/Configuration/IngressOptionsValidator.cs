@@ -117,6 +117,11 @@ internal sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
             errors.Add($"{key}:RateLimit:PermitsPerSecond (and Burst, when set) must be positive.");
         }
 
+        if (source.RecentEvents is < 0 or > 1_000_000)
+        {
+            errors.Add($"{key}:RecentEvents must be between 0 and 1000000.");
+        }
+
         ValidateField(errors, key + ":Id", source.Id);
         ValidateField(errors, key + ":Type", source.Type);
         ValidateField(errors, key + ":Subject", source.Subject);

@@ -72,6 +72,7 @@ internal sealed class SourceCatalog : IDisposable
             RequireJson = options.RequireJson ?? defaults.RequireJson,
             AllowedNetworks = [.. options.AllowedNetworks.Select(IPNetwork.Parse)],
             RateLimiter = Limiter(options.RateLimit),
+            Recent = new RecentEvents(options.RecentEvents),
             Id = Field(options.Id) ?? defaults.Id,
             Type = Field(options.Type) ?? defaults.Type,
             Subject = Field(options.Subject) ?? defaults.Subject,

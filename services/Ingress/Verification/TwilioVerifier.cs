@@ -18,6 +18,27 @@ internal sealed class TwilioVerifier(IReadOnlyList<SecretKey> keys, string publi
     public const string Header = "X-Twilio-Signature";
     private const string BodyHashParameter = "bodySHA256";
 
+    // Twilio signs the URL as configured in its console, with or without the default port, and
+    // its SDKs accept either spelling; so does the ingress.
+    private readonly string[] _urls = Spellings(publicUrl);
+
+    /// <summary>The URL as given and with the default port written out or left out.</summary>
+    public static string[] Spellings(string url)
+    {
+        var uri = new Uri(url);
+        var start = url.IndexOf("://", StringComparison.Ordinal) + 3;
+        var end = url.IndexOf('/', start);
+        end = end < 0 ? url.Length : end;
+        var authority = url[start..end];
+        var defaultPort = uri.Scheme == Uri.UriSchemeHttps ? ":443" : ":80";
+        if (authority.EndsWith(defaultPort, StringComparison.Ordinal))
+        {
+            return [url, url[..(end - defaultPort.Length)] + url[end..]];
+        }
+
+        return uri.IsDefaultPort ? [url, url[..end] + defaultPort + url[end..]] : [url];
+    }
+
     public VerificationResult Verify(HttpRequest request, RequestBody body, DateTimeOffset now)
     {
         string? header = request.Headers[Header];
@@ -32,21 +53,34 @@ internal sealed class TwilioVerifier(IReadOnlyList<SecretKey> keys, string publi
             return VerificationResult.Mismatch;
         }
 
-        var url = publicUrl + request.QueryString.Value;
+        var query = request.QueryString.Value;
         if (request.Query.TryGetValue(BodyHashParameter, out var bodyHash))
         {
-            return VerifyBodyHash(url, bodyHash.ToString(), body, presented);
+            return VerifyBodyHash(query, bodyHash.ToString(), body, presented);
         }
 
-        var signed = Encoding.UTF8.GetBytes(url + SortedParameters(body.Span));
-        var key = Hmac.FindKey(keys, MacAlgorithm.Sha1, signed, presented);
-        return key is null ? VerificationResult.Mismatch : VerificationResult.By(key);
+        var parameters = SortedParameters(body.Span);
+        foreach (var url in _urls)
+        {
+            var signed = Encoding.UTF8.GetBytes(url + query + parameters);
+            if (Hmac.FindKey(keys, MacAlgorithm.Sha1, signed, presented) is { } key)
+            {
+                return VerificationResult.By(key);
+            }
+        }
+
+        return VerificationResult.Mismatch;
     }
 
     private VerificationResult VerifyBodyHash(
-        string url, string bodyHash, RequestBody body, ReadOnlySpan<byte> presented)
+        string? query, string bodyHash, RequestBody body, ReadOnlySpan<byte> presented)
     {
-        var key = Hmac.FindKey(keys, MacAlgorithm.Sha1, Encoding.UTF8.GetBytes(url), presented);
+        string? key = null;
+        foreach (var url in _urls)
+        {
+            key ??= Hmac.FindKey(keys, MacAlgorithm.Sha1, Encoding.UTF8.GetBytes(url + query), presented);
+        }
+
         if (key is null)
         {
             return VerificationResult.Mismatch;

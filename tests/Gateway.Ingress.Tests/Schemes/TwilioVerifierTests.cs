@@ -27,6 +27,7 @@ public sealed class TwilioVerifierTests
     [InlineData("documented", "Verified", "current")]
     [InlineData("parameters-reordered", "Verified", "current")]
     [InlineData("signed-with-old-token", "Verified", "old")]
+    [InlineData("signed-with-default-port", "Verified", "current")]
     [InlineData("parameter-tampered", "Mismatch", null)]
     [InlineData("query-tampered", "Mismatch", null)]
     [InlineData("truncated", "Mismatch", null)]
@@ -48,6 +49,11 @@ public sealed class TwilioVerifierTests
                 Encoding.UTF8.GetBytes("67890"),
                 DocumentedUrl + DocumentedQuery + "CallSid" + "CA1234567890ABCDE" + "Caller" + "+12349013030"
                 + "Digits" + "1234" + "From" + "+12349013030" + "To" + "+18005551212")),
+            "signed-with-default-port" => Convert.ToBase64String(Mac(
+                HashAlgorithmName.SHA1,
+                Encoding.UTF8.GetBytes(DocumentedToken),
+                "https://mycompany.com:443/myapp.php" + DocumentedQuery + "CallSid" + "CA1234567890ABCDE"
+                + "Caller" + "+12349013030" + "Digits" + "1234" + "From" + "+12349013030" + "To" + "+18005551212")),
             "truncated" => DocumentedSignature[..^4],
             "no-header" => null,
             _ => DocumentedSignature,
@@ -80,6 +86,16 @@ public sealed class TwilioVerifierTests
         var result = Verify(Verifier, request, body);
 
         Assert.Equal(Outcome(outcome), result.Outcome);
+    }
+
+    [Theory]
+    [InlineData("https://a.example/hook", "https://a.example/hook|https://a.example:443/hook")]
+    [InlineData("https://a.example:443/hook", "https://a.example:443/hook|https://a.example/hook")]
+    [InlineData("http://a.example", "http://a.example|http://a.example:80")]
+    [InlineData("http://a.example:8080/hook", "http://a.example:8080/hook")]
+    public void Spellings_PublicUrl_WithAndWithoutTheDefaultPort(string url, string spellings)
+    {
+        Assert.Equal(spellings.Split('|'), TwilioVerifier.Spellings(url));
     }
 
     [Fact]
