@@ -66,7 +66,7 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
-    public async Task Start_ServerLimits_AppliedToKestrelWithHttp2Off()
+    public async Task Start_ServerLimits_AppliedToKestrel()
     {
         await using var app = await Gateway.Ingress.Tests.EndToEnd.IngressHost.StartAsync(
             "Ingress:Server:MaxRequestHeaderCount=20",
@@ -89,7 +89,6 @@ public sealed class ConfigurationTests
         Assert.Equal(3_000_000, kestrel.Limits.MaxRequestBodySize);
         Assert.NotNull(kestrel.Limits.MinRequestBodyDataRate);
         Assert.Equal(System.Net.HttpStatusCode.RequestHeaderFieldsTooLarge, flooded.StatusCode);
-        Assert.Equal(new Version(1, 1), flooded.Version);
     }
 
     [Fact]
