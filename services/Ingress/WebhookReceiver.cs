@@ -215,7 +215,6 @@ internal sealed class WebhookReceiver(
         var started = Stopwatch.GetTimestamp();
         var failed = 0;
         var duplicates = 0;
-        string? code = null;
         var sends = new Task<DeliveryResult<byte[]?, byte[]?>>?[records.Length];
         for (var i = 0; i < records.Length; i++)
         {
@@ -243,22 +242,16 @@ internal sealed class WebhookReceiver(
                 logger.Accepted(
                     records[i].Id, source.Name, source.Topic, result.Partition.Value, result.Offset.Value);
             }
-            catch (ProduceException<byte[]?, byte[]?> ex)
-            {
-                failed++;
-                code = ex.Error.Code.ToString();
-                logger.ProduceFailed(records[i].Id, source.Name, source.Topic, code);
-            }
             catch (KafkaException ex)
             {
+                // ProduceException is a KafkaException: timeouts, a full queue, broker errors.
                 failed++;
-                code = ex.Error.Code.ToString();
-                logger.ProduceFailed(records[i].Id, source.Name, source.Topic, code);
+                logger.ProduceFailed(records[i].Id, source.Name, source.Topic, ex.Error.Code.ToString());
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
+                // The sender left; whatever it is told, it will retry.
                 failed++;
-                code = "ClientAborted";
             }
         }
 
