@@ -51,6 +51,10 @@ public sealed class FoundationTests
             new Dictionary<string, string> { ["Kafka__BootstrapServers"] = "not a host list", ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" });
 
         Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the service should stop by itself");
+
+        // The timed wait returns at exit, possibly before the output readers saw the end of
+        // the streams; the untimed one also waits for them.
+        process.Process.WaitForExit();
         Assert.Equal(GatewayHost.InvalidConfigurationExitCode, process.Process.ExitCode);
         Assert.Contains("Kafka:BootstrapServers", process.Output, StringComparison.Ordinal);
     }

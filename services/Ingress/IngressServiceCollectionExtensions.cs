@@ -1,0 +1,65 @@
+using Gateway.Ingress;
+using Gateway.Ingress.Configuration;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Registers the ingress: validated sources, the receiver and deliberate Kestrel limits.</summary>
+internal static class IngressServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddIngress(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<IngressOptions>()
+            .BindConfiguration(IngressOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<IngressOptions>, IngressOptionsValidator>();
+        builder.Services.AddSingleton<SourceCatalog>();
+        builder.Services.AddSingleton<WebhookReceiver>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IConfiguration>((kestrel, configuration) =>
+                ApplyLimits(kestrel, BindUnvalidated(configuration)));
+        return builder;
+    }
+
+    // Kestrel reads its options while the application is built, before ValidateOnStart reports
+    // bad configuration naming each key; reading the validated options here would throw first
+    // and bypass that report. Limits from a section that does not bind fall back to defaults
+    // and the start-up validation stops the service anyway.
+    private static IngressOptions BindUnvalidated(IConfiguration configuration)
+    {
+        var options = new IngressOptions();
+        try
+        {
+            configuration.GetSection(IngressOptions.SectionName).Bind(options);
+        }
+        catch (InvalidOperationException)
+        {
+            return new IngressOptions();
+        }
+
+        return options;
+    }
+
+    private static void ApplyLimits(KestrelServerOptions kestrel, IngressOptions ingress)
+    {
+        var server = ingress.Server;
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestHeadersTotalSize = server.MaxRequestHeadersTotalSize;
+        kestrel.Limits.MaxRequestHeaderCount = server.MaxRequestHeaderCount;
+        kestrel.Limits.MaxRequestLineSize = server.MaxRequestLineSize;
+        kestrel.Limits.RequestHeadersTimeout = server.RequestHeadersTimeout;
+        kestrel.Limits.KeepAliveTimeout = server.KeepAliveTimeout;
+        kestrel.Limits.MaxConcurrentConnections = server.MaxConcurrentConnections;
+        kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(
+            server.MinRequestBodyDataRate, server.MinRequestBodyDataRateGracePeriod);
+
+        // Each source lowers this per request; the server-wide ceiling is the largest source limit.
+        kestrel.Limits.MaxRequestBodySize = ingress.Sources.Count == 0
+            ? 1024 * 1024
+            : Math.Max(1, ingress.Sources.Values.Max(s => s.MaxBodyBytes));
+        kestrel.ConfigureEndpointDefaults(listen =>
+            listen.Protocols = server.Http2 ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1);
+    }
+}

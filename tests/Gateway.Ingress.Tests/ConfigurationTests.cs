@@ -1,0 +1,110 @@
+using Gateway.Ingress.Configuration;
+using Gateway.Testing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Ingress.Tests;
+
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("Secrets:0=x", "Scheme")]
+    [InlineData("Scheme=paypal", "Scheme")]
+    [InlineData("Scheme=stripe", "Secrets")]
+    [InlineData("Scheme=none", "AllowedNetworks")]
+    [InlineData("Scheme=none|AllowedNetworks:0=10.0.0.0/33", "AllowedNetworks:0")]
+    [InlineData("Scheme=hmac|Secrets:0=x", "Hmac:Header")]
+    [InlineData("Scheme=hmac|Secrets:0=x|Hmac:Header=X|Hmac:Algorithm=md5", "Hmac:Algorithm")]
+    [InlineData("Scheme=twilio|Secrets:0=x", "PublicUrl")]
+    [InlineData("Scheme=standard-webhooks|Secrets:k1=whsec_!!", "Secrets:k1")]
+    [InlineData("Scheme=basic|Secrets:0=nocolon", "Secrets:0")]
+    [InlineData("Scheme=github|Secrets:0=x|Id=id", "Id")]
+    [InlineData("Scheme=github|Secrets:0=x|MaxBodyBytes=0", "MaxBodyBytes")]
+    [InlineData("Scheme=github|Secrets:0=x|Topic=bad topic", "Topic")]
+    [InlineData("Scheme=github|Secrets:0=x|RateLimit:PermitsPerSecond=0", "RateLimit:PermitsPerSecond")]
+    [InlineData("Ingress:TrustedProxies:0=proxy.local", "Ingress:TrustedProxies:0")]
+    public async Task Start_InvalidSource_RefusesNamingTheKey(string settings, string key)
+    {
+        // Settings and keys are relative to Ingress:Sources:a unless they start with Ingress:.
+        static string Full(string relative) =>
+            relative.StartsWith("Ingress:", StringComparison.Ordinal) ? relative : "Ingress:Sources:a:" + relative;
+        var app = IngressApp.Build(
+            [$"--Kafka:BootstrapServers={TestKafka.Shared.BootstrapServers}", "--urls", "http://127.0.0.1:0",
+                .. settings.Split('|').Select(s => "--" + Full(s))]);
+        await using var _ = app;
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(Full(key), GatewayHost.DescribeInvalidConfiguration(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Process_SourceFromEnvironmentWithoutAuthOrAllowlist_ExitsWithCode2NamingTheKey()
+    {
+        using var process = ServiceProcess.Start(
+            "Gateway.Ingress",
+            new Dictionary<string, string>
+            {
+                ["Kafka__BootstrapServers"] = TestKafka.Shared.BootstrapServers,
+                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+                ["Ingress__Sources__open__Scheme"] = "none",
+                ["Ingress__Sources__stripe__Scheme"] = "stripe",
+                ["Ingress__Sources__stripe__Secrets__0"] = "whsec_from_env",
+            });
+
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the service should stop by itself");
+
+        // The timed wait returns at exit, possibly before the output readers saw the end of
+        // the streams; the untimed one also waits for them.
+        process.Process.WaitForExit();
+        Assert.Equal(GatewayHost.InvalidConfigurationExitCode, process.Process.ExitCode);
+        Assert.Contains("Ingress:Sources:open:AllowedNetworks", process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ingress:Sources:stripe", process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("whsec_from_env", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_ServerLimits_AppliedToKestrel()
+    {
+        await using var app = await Gateway.Ingress.Tests.EndToEnd.IngressHost.StartAsync(
+            "Ingress:Server:MaxRequestHeaderCount=20",
+            "Ingress:Server:RequestHeadersTimeout=00:00:07",
+            "Ingress:Sources:big:Scheme=bearer",
+            "Ingress:Sources:big:Secrets:0=t",
+            "Ingress:Sources:big:MaxBodyBytes=3000000");
+
+        var kestrel = app.App.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value;
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/health/live", UriKind.Relative));
+        for (var i = 0; i < 30; i++)
+        {
+            request.Headers.TryAddWithoutValidation($"X-Flood-{i}", "x");
+        }
+
+        using var flooded = await app.Client.SendAsync(request);
+
+        Assert.Equal(20, kestrel.Limits.MaxRequestHeaderCount);
+        Assert.Equal(TimeSpan.FromSeconds(7), kestrel.Limits.RequestHeadersTimeout);
+        Assert.Equal(3_000_000, kestrel.Limits.MaxRequestBodySize);
+        Assert.NotNull(kestrel.Limits.MinRequestBodyDataRate);
+        Assert.Equal(System.Net.HttpStatusCode.RequestHeaderFieldsTooLarge, flooded.StatusCode);
+    }
+
+    [Fact]
+    public void Validate_EverySchemeConfiguredProperly_Succeeds()
+    {
+        var options = new IngressOptions { PublicBaseUrl = "https://hooks.example.com" };
+        foreach (var scheme in SchemeDefaults.ByName.Keys)
+        {
+            var source = new SourceOptions { Scheme = scheme, Hmac = { Header = "X-Signature" } };
+            source.Secrets["0"] = scheme == "basic" ? "user:pass" : "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+            source.AllowedNetworks.Add("10.0.0.0/8");
+            options.Sources[scheme] = source;
+        }
+
+        var result = new IngressOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+}

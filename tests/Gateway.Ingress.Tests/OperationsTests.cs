@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using Gateway.Testing;
+using static Gateway.Ingress.Tests.EndToEnd.IngressHost;
+using static Gateway.Ingress.Tests.Schemes.SchemeHarness;
+
+namespace Gateway.Ingress.Tests;
+
+public sealed class OperationsTests
+{
+    [Fact]
+    public async Task OpenApi_Document_DescribesTheWebhookEndpointAndTheReferencePageServes()
+    {
+        await using var app = await StartAsync();
+
+        using var document = await app.Client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        using var reference = await app.Client.GetAsync(new Uri("/scalar/v1", UriKind.Relative));
+        var json = await document.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+        Assert.Contains("/webhooks/{source}", json, StringComparison.Ordinal);
+        Assert.Contains("\"202\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"401\"", json, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+        Assert.Equal("text/html", reference.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Post_AcceptedAndRejected_CountedBySourceAndOutcomeWithLatencies()
+    {
+        var source = "metrics" + Guid.NewGuid().ToString("N")[..8];
+        var topic = TestKafka.UniqueTopic("webhooks.metrics");
+        await TestKafka.Shared.CreateTopicAsync(topic, 1);
+        var counts = new ConcurrentDictionary<string, long>();
+        var histograms = new ConcurrentDictionary<string, int>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == IngressTelemetry.Name)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            if (Tag(tags, "gateway.source") == source)
+            {
+                counts.AddOrUpdate($"{instrument.Name}|{Tag(tags, "gateway.outcome")}", value, (_, v) => v + value);
+            }
+        });
+        listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) =>
+        {
+            if (Tag(tags, "gateway.source") == source)
+            {
+                histograms.AddOrUpdate(instrument.Name, 1, (_, v) => v + 1);
+            }
+        });
+        listener.Start();
+        await using var app = await StartAsync(
+            $"Ingress:Sources:{source}:Scheme=github",
+            $"Ingress:Sources:{source}:Secrets:0=s",
+            $"Ingress:Sources:{source}:Topic={topic}");
+        const string Body = """{"zen":"Keep it logically awesome."}""";
+
+        using var accepted = await PostAsync(app.Client, source, Body, "application/json",
+            ("X-Hub-Signature-256", "sha256=" + HexSha256("s", Body)),
+            ("X-GitHub-Delivery", "d-1"),
+            ("X-GitHub-Event", "ping"));
+        using var rejected = await PostAsync(app.Client, source, Body, "application/json",
+            ("X-Hub-Signature-256", "sha256=" + HexSha256("wrong", Body)));
+        using var retried = await PostAsync(app.Client, source, Body, "application/json",
+            ("X-Hub-Signature-256", "sha256=" + HexSha256("s", Body)),
+            ("X-GitHub-Delivery", "d-1"),
+            ("X-GitHub-Event", "ping"));
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, rejected.StatusCode);
+        Assert.Equal(1, counts.GetValueOrDefault($"{IngressTelemetry.Requests}|{Outcomes.Accepted}"));
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+        Assert.Equal(1, counts.GetValueOrDefault($"{IngressTelemetry.Requests}|{Outcomes.SignatureMismatch}"));
+        Assert.Equal(1, counts.GetValueOrDefault($"{IngressTelemetry.Requests}|{Outcomes.Duplicate}"));
+        Assert.Equal(3 * Body.Length, counts.GetValueOrDefault($"{IngressTelemetry.BytesIn}|"));
+        Assert.Equal(3, histograms.GetValueOrDefault(IngressTelemetry.VerificationDuration));
+        Assert.Equal(1, histograms.GetValueOrDefault(IngressTelemetry.ProduceDuration));
+    }
+
+    private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string name)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == name)
+            {
+                return tag.Value?.ToString();
+            }
+        }
+
+        return null;
+    }
+}
