@@ -54,7 +54,18 @@ public sealed class ServiceProcess : IDisposable
         return new ServiceProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
     }
 
-    public bool WaitForExit(TimeSpan timeout) => Process.WaitForExit(timeout);
+    /// <summary>Waits for the process to exit; once it has, also for its captured output to be read to the end.</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!Process.WaitForExit(timeout))
+        {
+            return false;
+        }
+
+        // The timed wait returns before the asynchronous output readers reach the end.
+        Process.WaitForExit();
+        return true;
+    }
 
     /// <summary>Ends the process at once, as SIGKILL would: no shutdown code runs.</summary>
     public void Kill()
