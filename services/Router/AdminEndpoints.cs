@@ -13,18 +13,22 @@ internal static class AdminEndpoints
 {
     public static WebApplication MapRouterAdmin(this WebApplication app)
     {
-        var token = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value.Admin.Token;
-        if (string.IsNullOrEmpty(token))
-        {
-            // Without a token the admin API does not exist rather than being open.
-            return app;
-        }
-
         var group = app.MapGroup("/admin/destinations")
             .AddEndpointFilter(async (context, next) =>
-                IsAuthorized(context.HttpContext.Request, token)
+            {
+                var http = context.HttpContext;
+                var token = http.RequestServices.GetRequiredService<IOptions<RouterOptions>>().Value.Admin.Token;
+
+                // Without a token the admin API does not exist rather than being open.
+                if (string.IsNullOrEmpty(token))
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found");
+                }
+
+                return IsAuthorized(http.Request, token)
                     ? await next(context)
-                    : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized"));
+                    : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+            });
         group.MapGet("/", ListDestinations);
         group.MapPost("/{name}/pause", (string name, DestinationCatalog catalog, PausedDestinations paused) =>
             SetPausedAsync(name, true, catalog, paused));

@@ -14,7 +14,7 @@ internal sealed class RouterReadiness(RouterWorker worker, IOptions<RouterOption
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!worker.Running || worker.StartedAt is not { } started)
+        if (worker.Stopped)
         {
             return Task.FromResult(HealthCheckResult.Unhealthy("the consumer is not running"));
         }
@@ -25,7 +25,7 @@ internal sealed class RouterReadiness(RouterWorker worker, IOptions<RouterOption
             return Task.FromResult(HealthCheckResult.Healthy($"{owned} partitions assigned"));
         }
 
-        return Task.FromResult(time.GetUtcNow() - started < options.Value.Consumer.AssignmentGrace
+        return Task.FromResult(time.GetUtcNow() - worker.CreatedAt < options.Value.Consumer.AssignmentGrace
             ? HealthCheckResult.Healthy("waiting for the first assignment")
             : HealthCheckResult.Unhealthy("the consumer owns no partition"));
     }

@@ -16,13 +16,14 @@ internal sealed partial class RouterWorker(
     private readonly RouterOptions _options = options.Value;
     private volatile ConsumerLoop? _loop;
 
-    /// <summary>When the consumer subscribed; null before.</summary>
-    public DateTimeOffset? StartedAt { get; private set; }
+    /// <summary>When the worker was created; the assignment grace period counts from here.</summary>
+    public DateTimeOffset CreatedAt { get; } = time.GetUtcNow();
+
+    /// <summary>True once the consumer has stopped for good (shutdown or a fatal error).</summary>
+    public bool Stopped { get; private set; }
 
     /// <summary>The partitions the consumer owns now; empty before it runs.</summary>
     public IReadOnlyList<Confluent.Kafka.TopicPartition> Assignment => _loop?.Assignment ?? [];
-
-    public bool Running => _loop is not null;
 
     /// <summary>Everything the group subscribes to: the sources, every retry level and the replay topic.</summary>
     internal static List<string> Subscription(RouterOptions options)
@@ -51,7 +52,6 @@ internal sealed partial class RouterWorker(
         };
         using var loop = new ConsumerLoop(configs, loopOptions, handler, loggers.CreateLogger<ConsumerLoop>());
         telemetry.Lag = loop.Lag;
-        StartedAt = time.GetUtcNow();
         _loop = loop;
         try
         {
@@ -60,6 +60,7 @@ internal sealed partial class RouterWorker(
         finally
         {
             _loop = null;
+            Stopped = true;
             telemetry.Lag = null;
         }
     }
