@@ -29,6 +29,7 @@ internal sealed class Downstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _calls;
+    private int _held;
 
     private Downstream(WebApplication app, Func<int, ReceivedRequest, int> respond)
     {
@@ -42,6 +43,18 @@ internal sealed class Downstream : IAsyncDisposable
     public List<ReceivedRequest> Accepted => [.. Received.Where(r => r.Status is >= 200 and < 300)];
 
     public Func<int, ReceivedRequest, int> Respond { get; set; }
+
+    /// <summary>How long each request takes before it is answered.</summary>
+    public TimeSpan Delay { get; set; }
+
+    /// <summary>
+    /// While set, requests wait for it and are then answered 503 and recorded as not accepted:
+    /// they stand for deliveries cut off by a crash of the sender.
+    /// </summary>
+    public Task? Gate { get; set; }
+
+    /// <summary>How many requests have waited at the gate.</summary>
+    public int Held => Volatile.Read(ref _held);
 
     public Uri Address { get; private set; } = null!;
 
@@ -78,7 +91,23 @@ internal sealed class Downstream : IAsyncDisposable
             h => h.Value.ToString(),
             StringComparer.OrdinalIgnoreCase);
         var request = new ReceivedRequest(context.Request.Method, context.Request.Path, headers, body, 0);
-        var status = Respond(Interlocked.Increment(ref _calls), request);
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay);
+        }
+
+        int status;
+        if (Gate is { } gate)
+        {
+            Interlocked.Increment(ref _held);
+            await gate;
+            status = 503;
+        }
+        else
+        {
+            status = Respond(Interlocked.Increment(ref _calls), request);
+        }
+
         Received.Enqueue(request with { Status = status });
         context.Response.StatusCode = status;
         if (status >= 400)
