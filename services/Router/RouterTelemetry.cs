@@ -40,17 +40,15 @@ internal sealed class RouterTelemetry : IDisposable
             "gateway.router.unmatched", "{event}", "Events that matched no route.");
         _inFlight = _meter.CreateUpDownCounter<long>(
             "gateway.router.in_flight", "{delivery}", "Delivery attempts running now.");
-    }
-
-    /// <summary>Reads the consumer lag per partition; set once the consumer runs.</summary>
-    public Func<IReadOnlyDictionary<TopicPartition, long>>? Lag { get; set; }
-
-    public void CreateLagGauge() =>
         _meter.CreateObservableGauge(
             "gateway.router.consumer.lag",
             ObserveLag,
             "{record}",
             "Records between the member's position and the end of each partition it owns.");
+    }
+
+    /// <summary>Reads the consumer lag per partition; set once the consumer runs.</summary>
+    public Func<IReadOnlyDictionary<TopicPartition, long>>? Lag { get; set; }
 
     public static Activity? StartDelivery(string destination, string route, string eventId)
     {
