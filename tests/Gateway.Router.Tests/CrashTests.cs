@@ -14,8 +14,8 @@ public sealed class CrashTests
         crm.Delay = TimeSpan.FromMilliseconds(30);
         var environment = ProcessEnvironment(scenario, crm.Url("/contacts"));
 
-        using var first = StartRouter(environment, out var firstPort);
-        await WaitUntilAssignedAsync(firstPort, first);
+        using var first = RouterScenario.StartRouterProcess(environment, out var firstPort);
+        await RouterScenario.WaitUntilProcessAssignedAsync(firstPort, first);
         using (var producer = RouterScenario.Producer())
         {
             for (var i = 0; i < Count; i++)
@@ -39,7 +39,7 @@ public sealed class CrashTests
         gate.SetResult();
         Assert.True(crm.Accepted.Count < Count, "the router was killed mid-stream");
 
-        using var second = StartRouter(environment, out var secondPort);
+        using var second = RouterScenario.StartRouterProcess(environment, out var secondPort);
         await Eventually.TrueAsync(
             () => crm.Accepted.Select(r => r.EventId).Distinct().Count() == Count,
             TimeSpan.FromSeconds(180),
@@ -54,7 +54,7 @@ public sealed class CrashTests
 
     private static Dictionary<string, string> ProcessEnvironment(RouterScenario scenario, Uri url)
     {
-        var environment = scenario.Settings().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        var environment = RouterScenario.ProcessEnvironment(scenario.Settings());
         environment["Router__Destinations__crm__Type"] = "http";
         environment["Router__Destinations__crm__Url"] = url.ToString();
         environment["Router__Destinations__crm__AllowPrivateNetworks"] = "true";
@@ -63,36 +63,5 @@ public sealed class CrashTests
         environment["Router__Consumer__MaxInFlightPerPartition"] = "4";
         environment["Router__Dedup__Lease"] = "00:00:10";
         return environment;
-    }
-
-    private static ServiceProcess StartRouter(Dictionary<string, string> environment, out int port)
-    {
-        port = Ports.Free();
-        var withUrl = new Dictionary<string, string>(environment)
-        {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-        };
-        return ServiceProcess.Start("Gateway.Router", withUrl);
-    }
-
-    private static async Task WaitUntilAssignedAsync(int port, ServiceProcess process)
-    {
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                try
-                {
-                    var body = await client.GetStringAsync(new Uri("/health/ready", UriKind.Relative));
-                    return body.Contains("partitions assigned", StringComparison.Ordinal);
-                }
-                catch (HttpRequestException)
-                {
-                    Assert.False(process.Process.HasExited, process.Output);
-                    return false;
-                }
-            },
-            TimeSpan.FromSeconds(60),
-            "the router process owns partitions");
     }
 }

@@ -210,8 +210,11 @@ public sealed class OperationsTests
         var destination = "crm" + Guid.NewGuid().ToString("N")[..8];
         RouterScenario.HttpDestination(settings, destination, crm.Url("/contacts"));
         RouterScenario.Route(settings, "all", destination);
-        await using var router = await RouterScenario.StartRouterAsync(settings);
-        await RouterScenario.WaitForAssignmentAsync(router);
+
+        // A process of its own: meters are per process, so other tests' routers stay out.
+        using var router = RouterScenario.StartRouterProcess(RouterScenario.ProcessEnvironment(settings), out var port);
+        await RouterScenario.WaitUntilProcessAssignedAsync(port, router);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
         using (var producer = RouterScenario.Producer())
         {
@@ -224,7 +227,7 @@ public sealed class OperationsTests
         await Eventually.TrueAsync(
             async () =>
             {
-                var text = await router.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+                var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
                 lines = text.Split('\n');
                 return HasSample(lines, "gateway_router_dedup_hits_total", label);
             },

@@ -143,4 +143,39 @@ internal sealed class RouterScenario
 
     public static string? Header(ConsumeResult<byte[]?, byte[]?> record, string name) =>
         record.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
+
+    /// <summary>The settings as environment variables, the way operators set them.</summary>
+    public static Dictionary<string, string> ProcessEnvironment(Dictionary<string, string> settings) =>
+        settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+
+    public static ServiceProcess StartRouterProcess(Dictionary<string, string> environment, out int port)
+    {
+        port = Ports.Free();
+        var withUrl = new Dictionary<string, string>(environment)
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+        };
+        return ServiceProcess.Start("Gateway.Router", withUrl);
+    }
+
+    public static async Task WaitUntilProcessAssignedAsync(int port, ServiceProcess process)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                try
+                {
+                    var body = await client.GetStringAsync(new Uri("/health/ready", UriKind.Relative));
+                    return body.Contains("partitions assigned", StringComparison.Ordinal);
+                }
+                catch (HttpRequestException)
+                {
+                    Assert.False(process.Process.HasExited, process.Output);
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(60),
+            "the router process owns partitions");
+    }
 }
