@@ -21,6 +21,9 @@ internal sealed class FailureRecord
 
     public TimeSpan? RetryAfter { get; set; }
 
+    /// <summary>The event's ticket in its parked key's queue; 0 when the key is not parked.</summary>
+    public long Ticket { get; set; }
+
     public void Add(DeliveryOutcome outcome, DateTimeOffset at)
     {
         FirstFailureAt ??= at;
@@ -38,6 +41,7 @@ internal sealed class FailureRecord
         LastFailureAt = Time(headers, RouterHeaders.LastFailureAt),
         LastStatus = RoutedEvent.ParseInt(Text(headers, RouterHeaders.LastStatus)),
         LastError = Text(headers, RouterHeaders.Error),
+        Ticket = RoutedEvent.ParseLong(Text(headers, RouterHeaders.Ticket)) ?? 0,
     };
 
     internal static string? Text(Headers headers, string name) =>
@@ -75,6 +79,11 @@ internal sealed class RetryLane(EventProducer producer, IOptions<RouterOptions> 
 
         var headers = Describe(routedEvent, target, failures);
         Set(headers, RouterHeaders.DueAt, (time.GetUtcNow() + delay).ToUnixTimeMilliseconds());
+        if (failures.Ticket > 0)
+        {
+            Set(headers, RouterHeaders.Ticket, failures.Ticket);
+        }
+
         return producer.ProduceAsync(RetryTopic(level), Message(routedEvent, headers), cancellationToken);
     }
 

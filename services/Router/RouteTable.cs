@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Router;
 
 /// <summary>A (route, destination) pair chosen for an event.</summary>
-internal sealed record RouteTarget(string Route, string Destination);
+internal sealed record RouteTarget(string Route, string Destination, bool Strict = false);
 
 /// <summary>The configured routes, compiled once; picks the destinations of each event.</summary>
 internal sealed class RouteTable
@@ -31,9 +31,15 @@ internal sealed class RouteTable
 
             foreach (var destination in route.Destinations)
             {
-                if (!targets.Exists(t => t.Destination == destination))
+                var index = targets.FindIndex(t => t.Destination == destination);
+                if (index < 0)
                 {
-                    targets.Add(new RouteTarget(route.Name, destination));
+                    targets.Add(new RouteTarget(route.Name, destination, route.Strict));
+                }
+                else if (route.Strict && !targets[index].Strict)
+                {
+                    // One strict route is enough to keep that destination's order.
+                    targets[index] = targets[index] with { Strict = true };
                 }
             }
         }
@@ -57,6 +63,8 @@ internal sealed class RouteTable
         public string Name { get; } = name;
 
         public IReadOnlyList<string> Destinations { get; } = options.Destinations;
+
+        public bool Strict { get; } = options.StrictOrdering;
 
         // The JSON body/header filter (Router:Routes:<name>:Filter) is evaluated by the filter
         // engine once it is wired in; until then a route with a filter matches on the rest.

@@ -37,6 +37,7 @@ public static class RouterApp
         services.AddSingleton<RouteTable>();
         services.AddSingleton<DestinationCatalog>();
         services.AddSingleton<DedupStore>();
+        services.AddSingleton<ParkingLot>();
         services.AddSingleton<RetryLane>();
         services.AddSingleton<RouterHandler>();
         services.AddSingleton<PausedDestinations>();

@@ -17,6 +17,7 @@ internal sealed partial class RouterHandler(
     RouteTable routes,
     DestinationCatalog destinations,
     DedupStore dedup,
+    ParkingLot parking,
     PausedDestinations paused,
     RetryLane lane,
     RouterTelemetry telemetry,
@@ -75,9 +76,16 @@ internal sealed partial class RouterHandler(
             return;
         }
 
+        var strict = (target.Strict || failures.Ticket > 0) && routedEvent.Key is { Length: > 0 };
+        if (strict && !await TakeTurnAsync(routedEvent, target, failures, level, ct))
+        {
+            return;
+        }
+
         if (paused.IsPaused(target.Destination))
         {
             failures.LastError = "destination paused";
+            await ParkAsync(routedEvent, target, failures, strict);
             await ScheduleAsync(routedEvent, target, failures, Math.Max(level, 1), ct);
             return;
         }
@@ -91,6 +99,7 @@ internal sealed partial class RouterHandler(
                 telemetry.DedupHit(target.Destination);
                 telemetry.Delivery(target.Destination, "duplicate");
                 LogDuplicate(routedEvent.Id, target.Destination);
+                await LeaveAsync(routedEvent, target, failures);
                 return;
             }
 
@@ -105,6 +114,11 @@ internal sealed partial class RouterHandler(
         try
         {
             outcome = await AttemptAsync(slot, routedEvent, target, failures, ct);
+            if (outcome.Result == DeliveryResult.Transient && level < lane.Levels)
+            {
+                await ParkAsync(routedEvent, target, failures, strict);
+            }
+
             await FinishAsync(routedEvent, target, failures, outcome, level, ct);
         }
         catch when (claim is not null)
@@ -124,6 +138,65 @@ internal sealed partial class RouterHandler(
             {
                 await ReleaseQuietlyAsync(target.Destination, routedEvent.Id, held.Token);
             }
+        }
+
+        if (outcome.Result != DeliveryResult.Transient || level >= lane.Levels)
+        {
+            await LeaveAsync(routedEvent, target, failures);
+        }
+    }
+
+    /// <summary>
+    /// For a strict route: false when the event must wait behind an earlier event of its key,
+    /// in which case it has been sent (again) to the retry lane.
+    /// </summary>
+    private async Task<bool> TakeTurnAsync(
+        RoutedEvent routedEvent,
+        RouteTarget target,
+        FailureRecord failures,
+        int level,
+        CancellationToken ct)
+    {
+        if (failures.Ticket == 0)
+        {
+            if (level > 0)
+            {
+                return true;
+            }
+
+            failures.Ticket = await parking.JoinAsync(target.Destination, routedEvent.Key!, routedEvent.Id, start: false);
+            if (failures.Ticket == 0)
+            {
+                return true;
+            }
+        }
+        else
+        {
+            var head = await parking.HeadAsync(target.Destination, routedEvent.Key!);
+            if (head == 0 || head >= failures.Ticket)
+            {
+                return true;
+            }
+        }
+
+        failures.LastError ??= "waiting behind an earlier event of the same key";
+        await ScheduleAsync(routedEvent, target, failures, Math.Max(level, 1), ct);
+        return false;
+    }
+
+    private async Task ParkAsync(RoutedEvent routedEvent, RouteTarget target, FailureRecord failures, bool strict)
+    {
+        if (strict && failures.Ticket == 0)
+        {
+            failures.Ticket = await parking.JoinAsync(target.Destination, routedEvent.Key!, routedEvent.Id, start: true);
+        }
+    }
+
+    private async Task LeaveAsync(RoutedEvent routedEvent, RouteTarget target, FailureRecord failures)
+    {
+        if (failures.Ticket > 0)
+        {
+            await parking.AdvanceAsync(target.Destination, routedEvent.Key!, failures.Ticket, routedEvent.Id);
         }
     }
 

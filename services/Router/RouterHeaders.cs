@@ -31,6 +31,9 @@ public static class RouterHeaders
     /// <summary>Whether the failure was <c>permanent</c> or retries were <c>exhausted</c>.</summary>
     public const string FailureKind = "gateway-failure-kind";
 
+    /// <summary>Retry topics only: the event's place in its parked key's queue (strict ordering).</summary>
+    public const string Ticket = "gateway-ticket";
+
     public const string OriginalTopic = "gateway-original-topic";
 
     public const string OriginalPartition = "gateway-original-partition";
@@ -41,6 +44,6 @@ public static class RouterHeaders
     internal static readonly string[] All =
     [
         Destination, Route, Attempts, DueAt, FirstFailureAt, LastFailureAt, LastStatus, Error,
-        FailureKind, OriginalTopic, OriginalPartition, OriginalOffset,
+        FailureKind, Ticket, OriginalTopic, OriginalPartition, OriginalOffset,
     ];
 }

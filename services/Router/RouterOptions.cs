@@ -40,6 +40,12 @@ public sealed class RouteOptions
 
     /// <summary>A JSON filter over the body and headers; null accepts every event.</summary>
     public string? Filter { get; set; }
+
+    /// <summary>
+    /// True keeps each key's events in order even across the retry lane: while one waits there,
+    /// later events of its key follow it instead of overtaking it.
+    /// </summary>
+    public bool StrictOrdering { get; set; }
 }
 
 /// <summary>One system that receives events.</summary>
