@@ -35,6 +35,7 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
         }
 
         ValidateRest(options, errors);
+        ValidateLease(options, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -99,6 +100,22 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
             default:
                 errors.Add($"{key}:Type must be none, bearer, basic or apikey.");
                 break;
+        }
+    }
+
+    private static void ValidateLease(RouterOptions options, List<string> errors)
+    {
+        // A claim that ran out during a delivery would let a second router deliver the same
+        // event at the same time, so the lease must outlast one delivery with its retries.
+        foreach (var (destination, settings) in options.Destinations)
+        {
+            var longest = (settings.Timeout + options.Retry.MaxBackoff) * options.Retry.Attempts;
+            if (settings.Dedup && options.Dedup.Lease < longest)
+            {
+                errors.Add($"{RouterOptions.SectionName}:Dedup:Lease ({options.Dedup.Lease}) must be at least "
+                    + $"{longest}, the longest delivery to {Destinations}:{destination} "
+                    + "(Attempts × (Timeout + MaxBackoff)).");
+            }
         }
     }
 

@@ -47,6 +47,23 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task Start_LeaseShorterThanOneDelivery_RefusesNamingTheKey()
+    {
+        var app = RouterApp.Build(Args(
+            "--Router:Destinations:crm:Type=http",
+            "--Router:Destinations:crm:Url=https://crm.example.com/contacts",
+            "--Router:Destinations:crm:Timeout=00:00:30",
+            "--Router:Dedup:Lease=00:00:30"));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        var message = GatewayHost.DescribeInvalidConfiguration(error);
+        Assert.Contains("Router:Dedup:Lease", message, StringComparison.Ordinal);
+        Assert.Contains("Router:Destinations:crm", message, StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
+    [Fact]
     public void Process_EnvironmentKeys_BindAsDocumented()
     {
         var environment = new Dictionary<string, string>
