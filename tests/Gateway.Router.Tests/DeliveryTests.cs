@@ -329,4 +329,32 @@ public sealed class DeliveryTests
         Assert.Equal(["evt_match"], crm.Received.Select(r => r.EventId));
         Assert.Empty(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, TimeSpan.FromSeconds(2)));
     }
+
+    [Fact]
+    public async Task Deliver_RetryDelayLongerThanMaxHold_HeldInStepsThenDeliveredOnce()
+    {
+        var scenario = new RouterScenario("hold", retryLevels: 1);
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync((call, _) => call <= 2 ? 503 : 200);
+        var settings = scenario.Settings(TimeSpan.FromSeconds(4));
+        settings["Router:Retry:MaxHold"] = "00:00:01";
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_hold"));
+        }
+
+        await Eventually.TrueAsync(() => crm.Accepted.Count == 1, Patience, "the event arrives when due");
+        var copies = TestKafka.Shared.ReadAll(scenario.RetryPrefix + "1", 2, Patience);
+        Assert.Equal(2, copies.Count);
+        Assert.All(copies, c => Assert.Equal("evt_hold", RouterScenario.Header(c, "ce_id")));
+        Assert.Equal(
+            RouterScenario.Header(copies[0], RouterHeaders.DueAt),
+            RouterScenario.Header(copies[1], RouterHeaders.DueAt));
+        Assert.Equal(3, crm.Received.Count);
+    }
 }

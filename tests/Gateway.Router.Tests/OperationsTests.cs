@@ -61,6 +61,28 @@ public sealed class OperationsTests
         Assert.Equal("evt_paused", crm.Accepted[0].EventId);
     }
 
+    [Fact]
+    public async Task HealthReady_NoPartitionAfterGrace_Answers503NamingTheRouter()
+    {
+        var scenario = new RouterScenario("idle");
+        var settings = scenario.Settings();
+        settings["Router:Consumer:AssignmentGrace"] = "00:00:01";
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+
+        var body = "";
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                using var ready = await router.Client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                body = await ready.Content.ReadAsStringAsync();
+                return ready.StatusCode == HttpStatusCode.ServiceUnavailable;
+            },
+            Patience,
+            "readiness fails without partitions");
+        Assert.Contains("\"router\":{\"status\":\"Unhealthy\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"redis\":{\"status\":\"Healthy\"", body, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("wrong")]
