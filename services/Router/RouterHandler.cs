@@ -164,7 +164,11 @@ internal sealed partial class RouterHandler(
                 return true;
             }
 
-            failures.Ticket = await parking.JoinAsync(target.Destination, routedEvent.Key!, routedEvent.Id, start: false);
+            failures.Ticket = await parking.JoinAsync(
+                target.Destination,
+                routedEvent.Key!,
+                routedEvent.Id,
+                start: false);
             if (failures.Ticket == 0)
             {
                 return true;
@@ -188,7 +192,11 @@ internal sealed partial class RouterHandler(
     {
         if (strict && failures.Ticket == 0)
         {
-            failures.Ticket = await parking.JoinAsync(target.Destination, routedEvent.Key!, routedEvent.Id, start: true);
+            failures.Ticket = await parking.JoinAsync(
+                target.Destination,
+                routedEvent.Key!,
+                routedEvent.Id,
+                start: true);
         }
     }
 

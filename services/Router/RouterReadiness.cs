@@ -12,7 +12,9 @@ internal sealed class RouterReadiness(RouterWorker worker, IOptions<RouterOption
 {
     public const string Name = "router";
 
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context,
+        CancellationToken cancellationToken = default)
     {
         if (worker.Stopped)
         {

@@ -69,7 +69,8 @@ internal sealed class RouterTelemetry : IDisposable
         _latency.Record(duration.TotalSeconds, new("destination", destination), resultTag);
     }
 
-    public void DedupHit(string destination) => _dedupHits.Add(1, new KeyValuePair<string, object?>("destination", destination));
+    public void DedupHit(string destination) =>
+        _dedupHits.Add(1, new KeyValuePair<string, object?>("destination", destination));
 
     public void DeadLetter(string destination, string kind) =>
         _deadLetters.Add(1, new("destination", destination), new("kind", kind));

@@ -15,7 +15,9 @@ public sealed class CircuitBreakerTests
     public void TryEnter_ThresholdTransientFailures_RefusesUntilOpenDurationPasses()
     {
         var clock = new ManualClock();
-        var breaker = new CircuitBreaker(new BreakerOptions { FailureThreshold = 3, OpenDuration = TimeSpan.FromSeconds(30) }, clock);
+        var breaker = new CircuitBreaker(
+            new BreakerOptions { FailureThreshold = 3, OpenDuration = TimeSpan.FromSeconds(30) },
+            clock);
 
         for (var i = 0; i < 3; i++)
         {
@@ -36,7 +38,9 @@ public sealed class CircuitBreakerTests
     public void TryEnter_ProbeFailsAgain_StaysOpen()
     {
         var clock = new ManualClock();
-        var breaker = new CircuitBreaker(new BreakerOptions { FailureThreshold = 1, OpenDuration = TimeSpan.FromSeconds(10) }, clock);
+        var breaker = new CircuitBreaker(
+            new BreakerOptions { FailureThreshold = 1, OpenDuration = TimeSpan.FromSeconds(10) },
+            clock);
         breaker.Record(DeliveryResult.Transient);
         clock.Now += TimeSpan.FromSeconds(11);
 

@@ -42,7 +42,10 @@ public sealed class ConfigurationTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
-        Assert.Contains("Router:Destinations:crm:Auth:Token", GatewayHost.DescribeInvalidConfiguration(error), StringComparison.Ordinal);
+        Assert.Contains(
+            "Router:Destinations:crm:Auth:Token",
+            GatewayHost.DescribeInvalidConfiguration(error),
+            StringComparison.Ordinal);
         await app.DisposeAsync();
     }
 

@@ -290,7 +290,8 @@ public sealed class DeliveryTests
         }
 
         await Eventually.TrueAsync(
-            () => erp.Received.Any(r => r.EventId == "evt_replayed") && crm.Received.Any(r => r.EventId == "evt_marker"),
+            () => erp.Received.Any(r => r.EventId == "evt_replayed")
+                && crm.Received.Any(r => r.EventId == "evt_marker"),
             Patience,
             "the replay and the marker arrive");
         await Task.Delay(TimeSpan.FromSeconds(1));

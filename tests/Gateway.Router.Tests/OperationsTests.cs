@@ -207,12 +207,14 @@ public sealed class OperationsTests
         using (var producer = RouterScenario.Producer())
         {
             var message = RouterScenario.Event("evt_trace");
-            message.Headers.Add("traceparent", Encoding.UTF8.GetBytes($"00-{traceId}-{ActivitySpanId.CreateRandom()}-01"));
+            var parent = $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01";
+            message.Headers.Add("traceparent", Encoding.UTF8.GetBytes(parent));
             await producer.ProduceAsync(scenario.SourceTopic, message);
         }
 
         await Eventually.TrueAsync(
-            () => spans.Any(s => s.OperationName == "deliver crm") && spans.Any(s => s.OperationName.StartsWith("process ", StringComparison.Ordinal)),
+            () => spans.Any(s => s.OperationName == "deliver crm")
+                && spans.Any(s => s.OperationName.StartsWith("process ", StringComparison.Ordinal)),
             Patience,
             "the consume and delivery spans end");
         var process = spans.Single(s => s.OperationName == $"process {scenario.SourceTopic}");
@@ -265,7 +267,11 @@ public sealed class OperationsTests
         lines.Any(l => l.StartsWith(metric + "{", StringComparison.Ordinal)
             && labels.All(label => l.Contains(label, StringComparison.Ordinal)));
 
-    private static async Task<HttpResponseMessage> Admin(RunningApp router, HttpMethod method, string path, string? token)
+    private static async Task<HttpResponseMessage> Admin(
+        RunningApp router,
+        HttpMethod method,
+        string path,
+        string? token)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         if (token is not null)
@@ -286,7 +292,11 @@ public sealed class OperationsTests
     {
         var server = Process.Start(new ProcessStartInfo("redis-server")
         {
-            ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" },
+            ArgumentList =
+            {
+                "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            },
             RedirectStandardOutput = true,
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException("redis-server did not start");

@@ -80,7 +80,11 @@ internal sealed class RouterScenario
     }
 
     /// <summary>Adds an http destination that may reach the loopback downstream.</summary>
-    public static void HttpDestination(Dictionary<string, string> settings, string name, Uri url, bool allowPrivate = true)
+    public static void HttpDestination(
+        Dictionary<string, string> settings,
+        string name,
+        Uri url,
+        bool allowPrivate = true)
     {
         settings[$"Router:Destinations:{name}:Type"] = "http";
         settings[$"Router:Destinations:{name}:Url"] = url.ToString();
