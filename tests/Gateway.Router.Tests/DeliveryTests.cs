@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gateway.Router;
 using Gateway.Testing;
 
@@ -357,5 +358,34 @@ public sealed class DeliveryTests
             RouterScenario.Header(copies[0], RouterHeaders.DueAt),
             RouterScenario.Header(copies[1], RouterHeaders.DueAt));
         Assert.Equal(3, crm.Received.Count);
+    }
+
+    [Fact]
+    public async Task Deliver_429WithRetryAfterBeyondInProcessWaits_ScheduledNoEarlierThanIt()
+    {
+        var scenario = new RouterScenario("retryafter");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync((_, _) => 429);
+        crm.RetryAfter = "120";
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_429"));
+        }
+
+        var retry = Assert.Single(TestKafka.Shared.ReadAll(scenario.RetryPrefix + "1", 1, Patience));
+        var failedAt = long.Parse(
+            RouterScenario.Header(retry, RouterHeaders.LastFailureAt)!,
+            CultureInfo.InvariantCulture);
+        var dueAt = long.Parse(RouterScenario.Header(retry, RouterHeaders.DueAt)!, CultureInfo.InvariantCulture);
+        Assert.InRange(dueAt - failedAt, 119_000, 125_000);
+        Assert.Equal("1", RouterScenario.Header(retry, RouterHeaders.Attempts));
+        Assert.Equal("429", RouterScenario.Header(retry, RouterHeaders.LastStatus));
+        Assert.Single(crm.Received);
     }
 }

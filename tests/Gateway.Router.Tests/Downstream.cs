@@ -44,6 +44,9 @@ internal sealed class Downstream : IAsyncDisposable
 
     public Func<int, ReceivedRequest, int> Respond { get; set; }
 
+    /// <summary>A <c>Retry-After</c> value sent with every answer that is not a 2xx; null sends none.</summary>
+    public string? RetryAfter { get; set; }
+
     /// <summary>How long each request takes before it is answered.</summary>
     public TimeSpan Delay { get; set; }
 
@@ -110,6 +113,11 @@ internal sealed class Downstream : IAsyncDisposable
 
         Received.Enqueue(request with { Status = status });
         context.Response.StatusCode = status;
+        if (RetryAfter is { } retryAfter && status >= 300)
+        {
+            context.Response.Headers.RetryAfter = retryAfter;
+        }
+
         if (status >= 400)
         {
             await context.Response.WriteAsync($"downstream says {status}", context.RequestAborted);

@@ -63,6 +63,7 @@ internal sealed class RouterScenario
             ["Redis:Configuration"] = TestRedis.Shared.Configuration,
             ["Redis:KeyPrefix"] = RedisPrefix,
             ["Router:Consumer:GroupId"] = Group,
+            ["Router:Consumer:DrainTimeout"] = "00:00:05",
             ["Router:Consumer:Topics:0"] = SourceTopic,
             ["Router:Topics:RetryPrefix"] = RetryPrefix,
             ["Router:Topics:DeadLetter"] = DeadLetterTopic,
