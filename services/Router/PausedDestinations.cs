@@ -28,6 +28,7 @@ internal sealed partial class PausedDestinations(
         _ = paused
             ? await db.SetAddAsync(_key, destination)
             : await db.SetRemoveAsync(_key, destination);
+        LogPauseChanged(destination, paused);
         await RefreshAsync();
     }
 
@@ -62,6 +63,10 @@ internal sealed partial class PausedDestinations(
         var members = await redis.GetDatabase().SetMembersAsync(_key);
         _paused = new HashSet<string>(members.Select(m => m.ToString()), StringComparer.Ordinal);
     }
+
+    [LoggerMessage(EventId = 4302, EventName = "DestinationPauseChanged", Level = LogLevel.Information,
+        Message = "Destination {Destination} paused: {Paused} (for every router instance)")]
+    private partial void LogPauseChanged(string destination, bool paused);
 
     [LoggerMessage(EventId = 4301, EventName = "PauseRefreshFailed", Level = LogLevel.Warning,
         Message = "Reading the paused destinations from Redis failed; keeping the last reading")]
