@@ -111,7 +111,9 @@ public sealed class RouterConsumerOptions
     /// <summary>Source topics and patterns (starting with <c>^</c>); empty means <c>^webhooks\..+</c>.</summary>
     public List<string> Topics { get; init; } = [];
 
-    public int MaxInFlightPerPartition { get; set; } = 32;
+    // A slow destination needs many deliveries in flight per partition to keep up; 64 at 20 ms
+    // each is over 3000 events a second from one partition.
+    public int MaxInFlightPerPartition { get; set; } = 64;
 
     public int MaxBufferedPerPartition { get; set; } = 1000;
 
