@@ -103,7 +103,17 @@ public sealed partial class ConsumerLoop : IDisposable
         {
             while (!stoppingToken.IsCancellationRequested && !_fatal)
             {
-                var result = _consumer.Consume(PollTimeout);
+                ConsumeResult<byte[]?, byte[]?>? result = null;
+                try
+                {
+                    result = _consumer.Consume(PollTimeout);
+                }
+                catch (ConsumeException ex) when (!ex.Error.IsFatal)
+                {
+                    // Non-fatal, e.g. a subscribed pattern matches no topic yet: the client goes on.
+                    LogClientError(ex.Error.Code, ex.Error.Reason);
+                }
+
                 if (result is { IsPartitionEOF: false, Message: not null })
                 {
                     Dispatch(result);

@@ -1,0 +1,63 @@
+namespace Gateway.Router;
+
+/// <summary>
+/// Stops attempts to a destination after a run of transient failures, for a while; then lets one
+/// probe through, and closes again when it succeeds.
+/// </summary>
+internal sealed class CircuitBreaker(BreakerOptions options, TimeProvider time)
+{
+    private readonly Lock _gate = new();
+    private int _failures;
+    private DateTimeOffset _openUntil;
+    private bool _probing;
+
+    public bool IsOpen
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return options.FailureThreshold > 0 && _failures >= options.FailureThreshold;
+            }
+        }
+    }
+
+    /// <summary>True when an attempt may go out now.</summary>
+    public bool TryEnter()
+    {
+        lock (_gate)
+        {
+            if (options.FailureThreshold <= 0 || _failures < options.FailureThreshold)
+            {
+                return true;
+            }
+
+            if (time.GetUtcNow() < _openUntil || _probing)
+            {
+                return false;
+            }
+
+            _probing = true;
+            return true;
+        }
+    }
+
+    public void Record(DeliveryResult result)
+    {
+        lock (_gate)
+        {
+            _probing = false;
+            if (result != DeliveryResult.Transient)
+            {
+                _failures = 0;
+                return;
+            }
+
+            _failures++;
+            if (options.FailureThreshold > 0 && _failures >= options.FailureThreshold)
+            {
+                _openUntil = time.GetUtcNow() + options.OpenDuration;
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Gateway.Kafka;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Router;
+
+/// <summary>A configured destination with what guards it: its concurrency limit and breaker.</summary>
+internal sealed class DestinationSlot(IDestination destination, DestinationOptions options, CircuitBreaker breaker)
+    : IDisposable
+{
+    public IDestination Destination { get; } = destination;
+
+    public DestinationOptions Options { get; } = options;
+
+    public CircuitBreaker Breaker { get; } = breaker;
+
+    public SemaphoreSlim InFlight { get; } = new(options.MaxInFlight, options.MaxInFlight);
+
+    public void Dispose()
+    {
+        InFlight.Dispose();
+        (Destination as IDisposable)?.Dispose();
+    }
+}
+
+/// <summary>Every configured destination by name, built once at start.</summary>
+internal sealed class DestinationCatalog : IDisposable
+{
+    private readonly Dictionary<string, DestinationSlot> _slots = new(StringComparer.Ordinal);
+
+    public DestinationCatalog(IOptions<RouterOptions> options, EventProducer producer, TimeProvider time)
+    {
+        var router = options.Value;
+        foreach (var (name, settings) in router.Destinations)
+        {
+            IDestination destination = settings.Type.ToUpperInvariant() switch
+            {
+                "KAFKA" => new KafkaDestination(name, settings.Topic!, producer),
+                _ => new HttpDestination(name, settings),
+            };
+            _slots[name] = new DestinationSlot(destination, settings, new CircuitBreaker(router.Breaker, time));
+        }
+    }
+
+    public IEnumerable<string> Names => _slots.Keys;
+
+    public DestinationSlot? Find(string name) => _slots.GetValueOrDefault(name);
+
+    public void Dispose()
+    {
+        foreach (var slot in _slots.Values)
+        {
+            slot.Dispose();
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using Gateway.Contracts;
+
+namespace Gateway.Router;
+
+/// <summary>
+/// Delivers an event as one HTTP request in the CloudEvents HTTP binary mode: the body as it
+/// came, the attributes as <c>ce-</c> headers, the event id as the idempotency key.
+/// </summary>
+internal sealed class HttpDestination : IDestination, IDisposable
+{
+    private const int MaxBodyInReason = 200;
+
+    private readonly DestinationOptions _options;
+    private readonly HttpClient _client;
+    private readonly Uri _url;
+    private readonly HttpMethod _method;
+
+    public HttpDestination(string name, DestinationOptions options)
+    {
+        Name = name;
+        _options = options;
+        _url = new Uri(options.Url!, UriKind.Absolute);
+        _method = new HttpMethod(options.Method.ToUpperInvariant());
+        var allowPrivate = options.AllowPrivateNetworks;
+        var handler = new SocketsHttpHandler
+        {
+            // A redirect could lead anywhere, including past the address guard's intent.
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectCallback = (context, ct) => AddressGuard.ConnectAsync(context.DnsEndPoint, allowPrivate, ct),
+        };
+        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public string Name { get; }
+
+    public async Task<DeliveryOutcome> DeliverAsync(RoutedEvent routedEvent, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.Timeout);
+        using var request = BuildRequest(routedEvent);
+        try
+        {
+            using var response = await _client.SendAsync(
+                request,
+                HttpCompletionOption.ResponseHeadersRead,
+                timeout.Token);
+            return await ClassifyAsync(response, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return DeliveryOutcome.Transient(
+                $"no answer within {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+        }
+        catch (HttpRequestException ex) when (FindRefusal(ex) is { } refusal)
+        {
+            return DeliveryOutcome.Permanent("address refused: " + refusal.Message);
+        }
+        catch (HttpRequestException ex)
+        {
+            return DeliveryOutcome.Transient($"connection failed ({ex.HttpRequestError})");
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    /// <summary>Sorts a status into delivered, worth retrying, or never going to work.</summary>
+    internal static DeliveryResult Classify(int status) => status switch
+    {
+        >= 200 and < 300 => DeliveryResult.Delivered,
+        408 or 429 or >= 500 => DeliveryResult.Transient,
+        _ => DeliveryResult.Permanent,
+    };
+
+    private HttpRequestMessage BuildRequest(RoutedEvent routedEvent)
+    {
+        var request = new HttpRequestMessage(_method, _url)
+        {
+            Content = new ByteArrayContent(routedEvent.Body),
+        };
+        if (routedEvent.ContentType is { } contentType
+            && MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
+        {
+            request.Content.Headers.ContentType = mediaType;
+        }
+
+        // CloudEvents HTTP binding, binary mode: every ce_ record header becomes a ce- header.
+        foreach (var header in routedEvent.Headers)
+        {
+            if (header.Key.StartsWith(EventHeaders.AttributePrefix, StringComparison.Ordinal))
+            {
+                request.Headers.TryAddWithoutValidation(
+                    "ce-" + header.Key[EventHeaders.AttributePrefix.Length..],
+                    Encoding.UTF8.GetString(header.GetValueBytes()));
+            }
+        }
+
+        request.Headers.TryAddWithoutValidation(_options.IdempotencyHeader, routedEvent.Id);
+        foreach (var (name, value) in _options.Headers)
+        {
+            if (!request.Headers.TryAddWithoutValidation(name, value))
+            {
+                request.Content.Headers.Remove(name);
+                request.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        AddAuthentication(request);
+        return request;
+    }
+
+    private void AddAuthentication(HttpRequestMessage request)
+    {
+        var auth = _options.Auth;
+        switch (auth.Type.ToUpperInvariant())
+        {
+            case "BEARER":
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", auth.Token);
+                break;
+            case "BASIC":
+                var pair = Encoding.UTF8.GetBytes($"{auth.Username}:{auth.Password}");
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(pair));
+                break;
+            case "APIKEY":
+                request.Headers.Remove(auth.HeaderName!);
+                request.Headers.TryAddWithoutValidation(auth.HeaderName!, auth.Key);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static async Task<DeliveryOutcome> ClassifyAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var status = (int)response.StatusCode;
+        var result = Classify(status);
+        if (result == DeliveryResult.Delivered)
+        {
+            return DeliveryOutcome.Success;
+        }
+
+        var reason = $"HTTP {status.ToString(CultureInfo.InvariantCulture)}";
+        var excerpt = await ReadExcerptAsync(response, ct);
+        if (excerpt.Length > 0)
+        {
+            reason += ": " + excerpt;
+        }
+
+        return result == DeliveryResult.Transient
+            ? DeliveryOutcome.Transient(reason, status, RetryAfterOf(response))
+            : DeliveryOutcome.Permanent(reason, status);
+    }
+
+    private static async Task<string> ReadExcerptAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            var buffer = new byte[MaxBodyInReason];
+            var read = 0;
+            int n;
+            while (read < buffer.Length && (n = await body.ReadAsync(buffer.AsMemory(read), ct)) > 0)
+            {
+                read += n;
+            }
+
+            var text = Encoding.UTF8.GetString(buffer, 0, read);
+            return new string([.. text.Select(c => char.IsControl(c) ? ' ' : c)]).Trim();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            return "";
+        }
+    }
+
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    {
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        return retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null;
+    }
+
+    private static AddressRefusedException? FindRefusal(Exception exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is AddressRefusedException refusal)
+            {
+                return refusal;
+            }
+        }
+
+        return null;
+    }
+}

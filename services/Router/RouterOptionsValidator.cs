@@ -1,0 +1,170 @@
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Router;
+
+/// <summary>Checks the whole <c>Router</c> section and names the key of every error.</summary>
+internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
+{
+    private const string Routes = RouterOptions.SectionName + ":Routes";
+    private const string Destinations = RouterOptions.SectionName + ":Destinations";
+
+    public ValidateOptionsResult Validate(string? name, RouterOptions options)
+    {
+        var errors = new List<string>();
+        foreach (var (destination, settings) in options.Destinations)
+        {
+            ValidateDestination($"{Destinations}:{destination}", settings, errors);
+        }
+
+        foreach (var (route, settings) in options.Routes)
+        {
+            var key = $"{Routes}:{route}";
+            if (settings.Destinations.Count == 0)
+            {
+                errors.Add($"{key}:Destinations must name at least one destination.");
+            }
+
+            for (var i = 0; i < settings.Destinations.Count; i++)
+            {
+                if (!options.Destinations.ContainsKey(settings.Destinations[i]))
+                {
+                    errors.Add($"{key}:Destinations:{i} names '{settings.Destinations[i]}', "
+                        + $"which is not configured under {Destinations}.");
+                }
+            }
+        }
+
+        ValidateRest(options, errors);
+        ValidateLease(options, errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateDestination(string key, DestinationOptions settings, List<string> errors)
+    {
+        switch (settings.Type.ToUpperInvariant())
+        {
+            case "HTTP":
+                if (!Uri.TryCreate(settings.Url, UriKind.Absolute, out var url)
+                    || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+                {
+                    errors.Add($"{key}:Url must be an absolute http or https URL.");
+                }
+
+                ValidateAuth(key + ":Auth", settings.Auth, errors);
+                if (settings.Timeout <= TimeSpan.Zero)
+                {
+                    errors.Add($"{key}:Timeout must be positive.");
+                }
+
+                if (string.IsNullOrWhiteSpace(settings.Method))
+                {
+                    errors.Add($"{key}:Method must not be empty.");
+                }
+
+                break;
+            case "KAFKA":
+                if (string.IsNullOrWhiteSpace(settings.Topic))
+                {
+                    errors.Add($"{key}:Topic is required for a kafka destination.");
+                }
+
+                break;
+            default:
+                errors.Add($"{key}:Type must be 'http' or 'kafka'.");
+                break;
+        }
+
+        if (settings.MaxInFlight < 1)
+        {
+            errors.Add($"{key}:MaxInFlight must be at least 1.");
+        }
+    }
+
+    private static void ValidateAuth(string key, HttpAuthOptions auth, List<string> errors)
+    {
+        switch (auth.Type.ToUpperInvariant())
+        {
+            case "NONE":
+                break;
+            case "BEARER" when string.IsNullOrEmpty(auth.Token):
+                errors.Add($"{key}:Token is required for bearer authentication.");
+                break;
+            case "BASIC" when string.IsNullOrEmpty(auth.Username):
+                errors.Add($"{key}:Username is required for basic authentication.");
+                break;
+            case "APIKEY" when string.IsNullOrEmpty(auth.HeaderName) || string.IsNullOrEmpty(auth.Key):
+                errors.Add($"{key}:HeaderName and {key}:Key are required for API-key authentication.");
+                break;
+            case "BEARER" or "BASIC" or "APIKEY":
+                break;
+            default:
+                errors.Add($"{key}:Type must be none, bearer, basic or apikey.");
+                break;
+        }
+    }
+
+    private static void ValidateLease(RouterOptions options, List<string> errors)
+    {
+        // A claim that ran out during a delivery would let a second router deliver the same
+        // event at the same time, so the lease must outlast one delivery with its retries.
+        foreach (var (destination, settings) in options.Destinations)
+        {
+            var longest = (settings.Timeout + options.Retry.MaxBackoff) * options.Retry.Attempts;
+            if (settings.Dedup && options.Dedup.Lease < longest)
+            {
+                errors.Add($"{RouterOptions.SectionName}:Dedup:Lease ({options.Dedup.Lease}) must be at least "
+                    + $"{longest}, the longest delivery to {Destinations}:{destination} "
+                    + "(Attempts × (Timeout + MaxBackoff)).");
+            }
+        }
+    }
+
+    private static void ValidateRest(RouterOptions options, List<string> errors)
+    {
+        const string Section = RouterOptions.SectionName;
+        if (string.IsNullOrWhiteSpace(options.Consumer.GroupId))
+        {
+            errors.Add($"{Section}:Consumer:GroupId must not be empty.");
+        }
+
+        if (options.Consumer.MaxInFlightPerPartition < 1)
+        {
+            errors.Add($"{Section}:Consumer:MaxInFlightPerPartition must be at least 1.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Topics.RetryPrefix)
+            || string.IsNullOrWhiteSpace(options.Topics.DeadLetter)
+            || string.IsNullOrWhiteSpace(options.Topics.Replay))
+        {
+            errors.Add($"{Section}:Topics:RetryPrefix, DeadLetter and Replay must not be empty.");
+        }
+
+        if (options.Retry.Attempts < 1)
+        {
+            errors.Add($"{Section}:Retry:Attempts must be at least 1.");
+        }
+
+        for (var i = 0; i < options.Retry.Schedule.Count; i++)
+        {
+            if (options.Retry.Schedule[i] <= TimeSpan.Zero)
+            {
+                errors.Add($"{Section}:Retry:Schedule:{i} must be positive.");
+            }
+        }
+
+        if (options.Retry.MaxHold <= TimeSpan.Zero)
+        {
+            errors.Add($"{Section}:Retry:MaxHold must be positive.");
+        }
+
+        if (options.Dedup.Lease <= TimeSpan.Zero)
+        {
+            errors.Add($"{Section}:Dedup:Lease must be positive.");
+        }
+
+        if (options.Dedup.Retention < options.Dedup.Lease)
+        {
+            errors.Add($"{Section}:Dedup:Retention must be at least {Section}:Dedup:Lease.");
+        }
+    }
+}

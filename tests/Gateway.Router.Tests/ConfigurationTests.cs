@@ -1,0 +1,128 @@
+using Gateway.Router;
+using Gateway.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Router.Tests;
+
+public sealed class ConfigurationTests
+{
+    private static string[] Args(params string[] extra) =>
+    [
+        "--urls", "http://127.0.0.1:0",
+        $"--Kafka:BootstrapServers={TestKafka.Shared.BootstrapServers}",
+        $"--Redis:Configuration={TestRedis.Shared.Configuration}",
+        .. extra,
+    ];
+
+    [Theory]
+    [InlineData("Router:Routes:r1:Destinations:0", "--Router:Routes:r1:Destinations:0=nowhere")]
+    [InlineData("Router:Destinations:crm:Url", "--Router:Destinations:crm:Type=http")]
+    [InlineData("Router:Destinations:crm:Type", "--Router:Destinations:crm:Type=smtp")]
+    [InlineData("Router:Destinations:crm:Topic", "--Router:Destinations:crm:Type=kafka")]
+    [InlineData("Router:Retry:Schedule:0", "--Router:Retry:Schedule:0=-00:00:01")]
+    public async Task Start_InvalidRouterSetting_RefusesNamingTheKey(string key, string setting)
+    {
+        var app = RouterApp.Build(Args(setting));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(key, GatewayHost.DescribeInvalidConfiguration(error), StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Start_AuthWithoutSecret_RefusesNamingTheKey()
+    {
+        var app = RouterApp.Build(Args(
+            "--Router:Destinations:crm:Type=http",
+            "--Router:Destinations:crm:Url=https://crm.example.com/contacts",
+            "--Router:Destinations:crm:Auth:Type=bearer"));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(
+            "Router:Destinations:crm:Auth:Token",
+            GatewayHost.DescribeInvalidConfiguration(error),
+            StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Start_LeaseShorterThanOneDelivery_RefusesNamingTheKey()
+    {
+        var app = RouterApp.Build(Args(
+            "--Router:Destinations:crm:Type=http",
+            "--Router:Destinations:crm:Url=https://crm.example.com/contacts",
+            "--Router:Destinations:crm:Timeout=00:00:30",
+            "--Router:Dedup:Lease=00:00:30"));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        var message = GatewayHost.DescribeInvalidConfiguration(error);
+        Assert.Contains("Router:Dedup:Lease", message, StringComparison.Ordinal);
+        Assert.Contains("Router:Destinations:crm", message, StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public void Process_EnvironmentKeys_BindAsDocumented()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Router__Destinations__crm__Type"] = "http",
+            ["Router__Destinations__crm__Url"] = "http://127.0.0.1:9/contacts",
+            ["Router__Destinations__crm__AllowPrivateNetworks"] = "true",
+            ["Router__Routes__r1__Sources__0"] = "stripe",
+            ["Router__Routes__r1__Types__0"] = "com.stripe.customer.*",
+            ["Router__Routes__r1__Destinations__0"] = "crm",
+        };
+        using var scope = new EnvironmentScope(environment);
+        var app = RouterApp.Build(Args());
+
+        var options = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value;
+
+        var crm = options.Destinations["crm"];
+        Assert.Equal("http", crm.Type);
+        Assert.Equal("http://127.0.0.1:9/contacts", crm.Url);
+        Assert.True(crm.AllowPrivateNetworks);
+        var route = options.Routes["r1"];
+        Assert.Equal(["stripe"], route.Sources);
+        Assert.Equal(["com.stripe.customer.*"], route.Types);
+        Assert.Equal(["crm"], route.Destinations);
+        Assert.Equal("gateway-router", options.Consumer.GroupId);
+        Assert.Equal(5, options.Retry.EffectiveSchedule.Count);
+        Assert.Equal(TimeSpan.FromDays(1), options.Retry.EffectiveSchedule[^1]);
+    }
+
+    [Fact]
+    public void Subscription_Defaults_SourcesRetryLevelsAndReplay()
+    {
+        var topics = RouterWorker.Subscription(new RouterOptions());
+
+        Assert.Equal(["^webhooks\\..+", "^gateway\\.retry\\.[0-9]+$", "^gateway\\.replay$"], topics);
+    }
+
+    private sealed class EnvironmentScope : IDisposable
+    {
+        private readonly IReadOnlyDictionary<string, string> _values;
+
+        public EnvironmentScope(IReadOnlyDictionary<string, string> values)
+        {
+            _values = values;
+            foreach (var (key, value) in values)
+            {
+                Environment.SetEnvironmentVariable(key, value);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var key in _values.Keys)
+            {
+                Environment.SetEnvironmentVariable(key, null);
+            }
+        }
+    }
+}

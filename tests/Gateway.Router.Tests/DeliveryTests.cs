@@ -1,0 +1,391 @@
+using System.Globalization;
+using Gateway.Router;
+using Gateway.Testing;
+
+namespace Gateway.Router.Tests;
+
+public sealed class DeliveryTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Deliver_SameEventProducedThreeTimes_DeliversOnce()
+    {
+        var scenario = new RouterScenario("dedup");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync();
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            // Different keys put the copies on different partitions, so they race each other.
+            foreach (var key in new[] { "a", "b", "c" })
+            {
+                await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_dup", key: key));
+            }
+
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_marker"));
+        }
+
+        await Eventually.TrueAsync(
+            () => crm.Received.Any(r => r.EventId == "evt_marker") && crm.Received.Any(r => r.EventId == "evt_dup"),
+            Patience,
+            "both events arrive");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Single(crm.Received, r => r.EventId == "evt_dup");
+    }
+
+    [Fact]
+    public async Task Deliver_RouteWithTwoDestinations_FansOutToBoth()
+    {
+        var scenario = new RouterScenario("fanout");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync();
+        await using var erp = await Downstream.StartAsync();
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        RouterScenario.HttpDestination(settings, "erp", erp.Url("/orders"));
+        RouterScenario.Route(settings, "customers", "crm", "erp");
+        settings["Router:Routes:customers:Types:0"] = "com.stripe.customer.*";
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_fan"));
+            await producer.ProduceAsync(
+                scenario.SourceTopic,
+                RouterScenario.Event("evt_other", type: "com.stripe.invoice.paid"));
+        }
+
+        await Eventually.TrueAsync(
+            () => crm.Received.Any(r => r.EventId == "evt_fan") && erp.Received.Any(r => r.EventId == "evt_fan"),
+            Patience,
+            "both destinations receive the event");
+        Assert.Equal("/contacts", crm.Received.Single().Path);
+        Assert.Equal("/orders", erp.Received.Single().Path);
+        Assert.DoesNotContain(crm.Received, r => r.EventId == "evt_other");
+    }
+
+    [Fact]
+    public async Task Deliver_HttpRequest_CarriesBodyIdempotencyKeyCloudEventHeadersAndAuth()
+    {
+        var scenario = new RouterScenario("request");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync();
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        settings["Router:Destinations:crm:Method"] = "PUT";
+        settings["Router:Destinations:crm:Headers:X-Tenant"] = "acme";
+        settings["Router:Destinations:crm:Auth:Type"] = "apikey";
+        settings["Router:Destinations:crm:Auth:HeaderName"] = "X-Api-Key";
+        settings["Router:Destinations:crm:Auth:Key"] = "k-123";
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(
+                scenario.SourceTopic,
+                RouterScenario.Event("evt_req", body: "{\"id\":\"cus_9\"}"));
+        }
+
+        await Eventually.TrueAsync(() => !crm.Received.IsEmpty, Patience, "the request arrives");
+        var request = crm.Received.Single();
+        Assert.Equal("PUT", request.Method);
+        Assert.Equal("{\"id\":\"cus_9\"}", request.Body);
+        Assert.Equal("evt_req", request.Headers["idempotency-key"]);
+        Assert.Equal("com.stripe.customer.created", request.Headers["ce-type"]);
+        Assert.Equal("/webhooks/stripe", request.Headers["ce-source"]);
+        Assert.Equal("acme", request.Headers["x-tenant"]);
+        Assert.Equal("k-123", request.Headers["x-api-key"]);
+        Assert.StartsWith("application/json", request.Headers["content-type"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deliver_500Then200_DeliversOnceAfterRetry()
+    {
+        var scenario = new RouterScenario("retry500");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync((call, _) => call == 1 ? 500 : 200);
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_500"));
+        }
+
+        await Eventually.TrueAsync(() => crm.Accepted.Count == 1, Patience, "the retry is accepted");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Equal([500, 200], crm.Received.Select(r => r.Status));
+        Assert.Empty(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public async Task Deliver_404_DeadLettersAtOnceWithReason()
+    {
+        var scenario = new RouterScenario("dlq404");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync((_, _) => 404);
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(
+                scenario.SourceTopic,
+                RouterScenario.Event("evt_404", key: "cus_404", body: "{\"n\":1}"));
+        }
+
+        var dead = Assert.Single(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, Patience));
+        Assert.Single(crm.Received);
+        Assert.Equal("cus_404", System.Text.Encoding.UTF8.GetString(dead.Message.Key!));
+        Assert.Equal("{\"n\":1}", System.Text.Encoding.UTF8.GetString(dead.Message.Value!));
+        Assert.Equal("evt_404", RouterScenario.Header(dead, "ce_id"));
+        Assert.Equal("com.stripe.customer.created", RouterScenario.Header(dead, "ce_type"));
+        Assert.Equal("crm", RouterScenario.Header(dead, RouterHeaders.Destination));
+        Assert.Equal("all", RouterScenario.Header(dead, RouterHeaders.Route));
+        Assert.Equal("permanent", RouterScenario.Header(dead, RouterHeaders.FailureKind));
+        Assert.Equal("1", RouterScenario.Header(dead, RouterHeaders.Attempts));
+        Assert.Equal("404", RouterScenario.Header(dead, RouterHeaders.LastStatus));
+        Assert.Contains("HTTP 404", RouterScenario.Header(dead, RouterHeaders.Error), StringComparison.Ordinal);
+        Assert.Equal(scenario.SourceTopic, RouterScenario.Header(dead, RouterHeaders.OriginalTopic));
+        Assert.NotNull(RouterScenario.Header(dead, RouterHeaders.OriginalPartition));
+        Assert.Equal("0", RouterScenario.Header(dead, RouterHeaders.OriginalOffset));
+        Assert.NotNull(RouterScenario.Header(dead, RouterHeaders.FirstFailureAt));
+        Assert.NotNull(RouterScenario.Header(dead, RouterHeaders.LastFailureAt));
+    }
+
+    [Fact]
+    public async Task Deliver_DownLongerThanInProcessRetries_ArrivesThroughRetryTopic()
+    {
+        var scenario = new RouterScenario("retrytopic");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync((call, _) => call <= 3 ? 503 : 200);
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_down"));
+        }
+
+        await Eventually.TrueAsync(() => crm.Accepted.Count == 1, Patience, "the event arrives later");
+        var viaRetry = Assert.Single(TestKafka.Shared.ReadAll(scenario.RetryPrefix + "1", 1, Patience));
+        Assert.Equal("evt_down", RouterScenario.Header(viaRetry, "ce_id"));
+        Assert.Equal("2", RouterScenario.Header(viaRetry, RouterHeaders.Attempts));
+        Assert.Equal("503", RouterScenario.Header(viaRetry, RouterHeaders.LastStatus));
+        Assert.Equal([503, 503, 503, 200], crm.Received.Select(r => r.Status));
+        Assert.Empty(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public async Task Deliver_DownThroughEveryRetryLevel_DeadLettersAsExhausted()
+    {
+        var scenario = new RouterScenario("exhausted", retryLevels: 1);
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync((_, _) => 503);
+        var settings = scenario.Settings(TimeSpan.FromSeconds(1));
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_exhausted"));
+        }
+
+        var dead = Assert.Single(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, Patience));
+        Assert.Equal("exhausted", RouterScenario.Header(dead, RouterHeaders.FailureKind));
+        Assert.Equal("4", RouterScenario.Header(dead, RouterHeaders.Attempts));
+        Assert.Equal(4, crm.Received.Count);
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("127.0.0.1")]
+    [InlineData("169.254.169.254")]
+    [InlineData("[::ffff:127.0.0.1]")]
+    public async Task Deliver_DestinationResolvesToReservedAddress_RefusedAndDeadLettered(string host)
+    {
+        var scenario = new RouterScenario("guard");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync();
+        var settings = scenario.Settings();
+        var url = new UriBuilder(crm.Address) { Host = host, Path = "/contacts" }.Uri;
+        RouterScenario.HttpDestination(settings, "crm", url, allowPrivate: false);
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_guard"));
+        }
+
+        var dead = Assert.Single(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, Patience));
+        Assert.Equal("permanent", RouterScenario.Header(dead, RouterHeaders.FailureKind));
+        Assert.Contains("address refused", RouterScenario.Header(dead, RouterHeaders.Error), StringComparison.Ordinal);
+        Assert.Empty(crm.Received);
+    }
+
+    [Fact]
+    public async Task Deliver_LocalhostAllowed_Delivers()
+    {
+        var scenario = new RouterScenario("allowed");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync();
+        var settings = scenario.Settings();
+        var url = new UriBuilder(crm.Address) { Host = "localhost", Path = "/contacts" }.Uri;
+        RouterScenario.HttpDestination(settings, "crm", url, allowPrivate: true);
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_allowed"));
+        }
+
+        await Eventually.TrueAsync(() => crm.Accepted.Count == 1, Patience, "the allowed destination gets it");
+    }
+
+    [Fact]
+    public async Task Replay_RecordNamingOneDestination_ReachesOnlyIt()
+    {
+        var scenario = new RouterScenario("replay");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync();
+        await using var erp = await Downstream.StartAsync();
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        RouterScenario.HttpDestination(settings, "erp", erp.Url("/orders"));
+        RouterScenario.Route(settings, "all", "crm", "erp");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            var replay = RouterScenario.Event("evt_replayed");
+            replay.Headers.Add(RouterHeaders.Destination, "erp"u8.ToArray());
+            await producer.ProduceAsync(scenario.ReplayTopic, replay);
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_marker"));
+        }
+
+        await Eventually.TrueAsync(
+            () => erp.Received.Any(r => r.EventId == "evt_replayed")
+                && crm.Received.Any(r => r.EventId == "evt_marker"),
+            Patience,
+            "the replay and the marker arrive");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.DoesNotContain(crm.Received, r => r.EventId == "evt_replayed");
+        Assert.Single(erp.Received, r => r.EventId == "evt_replayed");
+    }
+
+    [Fact]
+    public async Task Deliver_EventMatchingNoRoute_SkippedNotDeadLettered()
+    {
+        var scenario = new RouterScenario("unmatched");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync();
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        RouterScenario.Route(settings, "github", "crm");
+        settings["Router:Routes:github:Sources:0"] = "github";
+        settings["Router:Routes:stripe:Sources:0"] = scenario.Source;
+        settings["Router:Routes:stripe:Types:0"] = "com.stripe.customer.*";
+        RouterScenario.Route(settings, "stripe", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(
+                scenario.SourceTopic,
+                RouterScenario.Event("evt_nomatch", type: "com.stripe.invoice.paid"));
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_match"));
+        }
+
+        await Eventually.TrueAsync(() => !crm.Received.IsEmpty, Patience, "the matching event arrives");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(["evt_match"], crm.Received.Select(r => r.EventId));
+        Assert.Empty(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public async Task Deliver_RetryDelayLongerThanMaxHold_HeldInStepsThenDeliveredOnce()
+    {
+        var scenario = new RouterScenario("hold", retryLevels: 1);
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync((call, _) => call <= 2 ? 503 : 200);
+        var settings = scenario.Settings(TimeSpan.FromSeconds(4));
+        settings["Router:Retry:MaxHold"] = "00:00:01";
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_hold"));
+        }
+
+        await Eventually.TrueAsync(() => crm.Accepted.Count == 1, Patience, "the event arrives when due");
+        var copies = TestKafka.Shared.ReadAll(scenario.RetryPrefix + "1", 2, Patience);
+        Assert.Equal(2, copies.Count);
+        Assert.All(copies, c => Assert.Equal("evt_hold", RouterScenario.Header(c, "ce_id")));
+        Assert.Equal(
+            RouterScenario.Header(copies[0], RouterHeaders.DueAt),
+            RouterScenario.Header(copies[1], RouterHeaders.DueAt));
+        Assert.Equal(3, crm.Received.Count);
+    }
+
+    [Fact]
+    public async Task Deliver_429WithRetryAfterBeyondInProcessWaits_ScheduledNoEarlierThanIt()
+    {
+        var scenario = new RouterScenario("retryafter");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync((_, _) => 429);
+        crm.RetryAfter = "120";
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_429"));
+        }
+
+        var retry = Assert.Single(TestKafka.Shared.ReadAll(scenario.RetryPrefix + "1", 1, Patience));
+        var failedAt = long.Parse(
+            RouterScenario.Header(retry, RouterHeaders.LastFailureAt)!,
+            CultureInfo.InvariantCulture);
+        var dueAt = long.Parse(RouterScenario.Header(retry, RouterHeaders.DueAt)!, CultureInfo.InvariantCulture);
+        Assert.InRange(dueAt - failedAt, 119_000, 125_000);
+        Assert.Equal("1", RouterScenario.Header(retry, RouterHeaders.Attempts));
+        Assert.Equal("429", RouterScenario.Header(retry, RouterHeaders.LastStatus));
+        Assert.Single(crm.Received);
+    }
+}
