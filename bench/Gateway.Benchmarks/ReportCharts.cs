@@ -39,7 +39,7 @@ internal static class ReportCharts
             var scatter = plot.Add.Scatter(
                 points.Select(p => (double)Array.IndexOf(concurrencies, p.Level)).ToArray(),
                 points.Select(p => p.Throughput).ToArray());
-            scatter.LegendText = name;
+            scatter.LegendText = ContenderLabel(name);
             scatter.LineWidth = 2;
             scatter.MarkerSize = 8;
         }
@@ -48,6 +48,7 @@ internal static class ReportCharts
             Enumerable.Range(0, concurrencies.Length).Select(i => (double)i).ToArray(),
             concurrencies.Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray());
         Finish(plot, "Ingress throughput, closed loop (1 KB signed events)", "requests in flight", "accepted requests/s");
+        plot.Axes.AutoScale();
         plot.Axes.SetLimitsY(0, plot.Axes.GetLimits().Top * 1.1);
         plot.SavePng(path, Width, Height);
         return path;
@@ -74,9 +75,11 @@ internal static class ReportCharts
                 });
             }
 
-            var legend = plot.Add.Bars(Array.Empty<double>());
-            legend.LegendText = contenders[c].Key;
-            legend.Color = palette.GetColor(c);
+            plot.Legend.ManualItems.Add(new LegendItem
+            {
+                LabelText = ContenderLabel(contenders[c].Key),
+                FillColor = palette.GetColor(c),
+            });
         }
 
         plot.Add.Bars(bars);
@@ -98,20 +101,33 @@ internal static class ReportCharts
         var plot = new Plot();
         var runs = report.Router.Runs
             .Select(r => (Label: r.Key.Replace('_', ' '), r.Value.EventsPerSecond))
-            .Concat(report.Scaleout.Routers.Select(r => (Label: $"{r.Key} router(s), 20 ms", r.Value.EventsPerSecond)))
+            .Concat(report.Scaleout.Routers.Select(r => (Label: $"scale-out {r.Key}, 20 ms sink", r.Value.EventsPerSecond)))
+            .Reverse()
             .ToArray();
-        var bars = runs.Select((run, i) => new Bar { Position = i, Value = run.EventsPerSecond ?? 0 }).ToList();
-        plot.Add.Bars(bars);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+        var bars = runs.Select((run, i) => new Bar
+        {
+            Position = i,
+            Value = run.EventsPerSecond ?? 0,
+            Label = run.EventsPerSecond is { } rate ? rate.ToString("0", CultureInfo.InvariantCulture) : "failed",
+        }).ToList();
+        var plotted = plot.Add.Bars(bars);
+        plotted.Horizontal = true;
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, runs.Length).Select(i => (double)i).ToArray(),
-            runs.Select(r => r.EventsPerSecond is null ? r.Label + " (failed)" : r.Label).ToArray());
-        plot.Axes.Bottom.TickLabelStyle.Rotation = -20;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
-        Finish(plot, "Router: events delivered per second", "", "events/s");
-        plot.Axes.Margins(bottom: 0);
+            runs.Select(r => r.Label).ToArray());
+        Finish(plot, "Router: events delivered per second", "events/s", "");
+        plot.Axes.AutoScale();
+        plot.Axes.SetLimitsX(0, Math.Max(1, plot.Axes.GetLimits().Right) * 1.15);
         plot.SavePng(path, Width, Height);
         return path;
     }
+
+    private static string ContenderLabel(string name) => name switch
+    {
+        IngressScenario.ProduceName => "(b) Kestrel + produce",
+        IngressScenario.KestrelName => "(a) bare Kestrel",
+        _ => name,
+    };
 
     private static void Finish(Plot plot, string title, string x, string y)
     {

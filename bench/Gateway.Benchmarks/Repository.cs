@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Gateway.Benchmarks;
 
 /// <summary>Finds the repository root (the folder with Gateway.sln) from the running executable.</summary>
@@ -7,8 +9,15 @@ internal static class Repository
 
     public static string Root => RootPath.Value;
 
+    /// <summary>
+    /// The configuration the benchmark was built in (Release under <c>make bench</c>); the services
+    /// are built with it, so their output is looked for there.
+    /// </summary>
+    public static string Configuration { get; } =
+        typeof(Repository).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+
     public static string ServiceAssembly(string project, string assembly) => Path.Combine(
-        Root, project, "bin", ServiceContract.Configuration, ServiceContract.TargetFramework, assembly + ".dll");
+        Root, project, "bin", Configuration, ServiceContract.TargetFramework, assembly + ".dll");
 
     private static string FindRoot()
     {

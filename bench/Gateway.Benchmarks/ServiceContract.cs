@@ -6,7 +6,6 @@ namespace Gateway.Benchmarks;
 /// </summary>
 internal static class ServiceContract
 {
-    public const string Configuration = "Release";
     public const string TargetFramework = "net10.0";
 
     public const string IngressProject = "services/Ingress";
