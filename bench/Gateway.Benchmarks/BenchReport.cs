@@ -12,6 +12,10 @@ internal sealed class BenchReport
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
     public required string Mode { get; init; }
+
+    /// <summary>The build configuration of the benchmark and the services; only Release numbers count.</summary>
+    public string Configuration { get; init; } = Repository.Configuration;
+
     public required DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset FinishedAt { get; set; }
     public required MachineReport Machine { get; init; }
