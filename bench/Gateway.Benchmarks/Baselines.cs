@@ -37,6 +37,8 @@ internal static class Baselines
         Kestrel => ServeKestrelAsync(),
         Produce => ServeProduceAsync(),
         Consume => ConsumeAsync(),
+        StandIns.IngressRole => StandIns.IngressAsync(),
+        StandIns.RouterRole => StandIns.RouterAsync(),
         _ => Task.FromResult(64),
     };
 

@@ -14,6 +14,25 @@ internal sealed class BenchContext(RunPlan plan, RedisServer redis, BenchReport 
     public ILogger Logger { get; } = logger;
     public StripeEvents Events { get; } = new(ServiceContract.IngressSecretValue);
 
+    /// <summary>Whether the stand-ins replace the real services (<c>--stand-ins</c>, harness checks only).</summary>
+    public bool StandIns => Report.StandIns;
+
+    public ChildService StartIngress(string name, IReadOnlyDictionary<string, string> environment) => StandIns
+        ? ChildService.StartSelf(name, Gateway.Benchmarks.StandIns.IngressRole, environment)
+        : ChildService.Start(
+            name,
+            Repository.ServiceAssembly(ServiceContract.IngressProject, ServiceContract.IngressAssembly),
+            [],
+            environment);
+
+    public ChildService StartRouter(string name, IReadOnlyDictionary<string, string> environment) => StandIns
+        ? ChildService.StartSelf(name, Gateway.Benchmarks.StandIns.RouterRole, environment)
+        : ChildService.Start(
+            name,
+            Repository.ServiceAssembly(ServiceContract.RouterProject, ServiceContract.RouterAssembly),
+            [],
+            environment);
+
     /// <summary>Errors of the harness itself (not of a measured service), for the short mode's exit code.</summary>
     public List<string> HarnessErrors { get; } = [];
 

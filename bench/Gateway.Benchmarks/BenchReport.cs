@@ -16,6 +16,9 @@ internal sealed class BenchReport
     /// <summary>The build configuration of the benchmark and the services; only Release numbers count.</summary>
     public string Configuration { get; init; } = Repository.Configuration;
 
+    /// <summary>True when stand-ins replaced the services: the run checked the harness, not the gateway.</summary>
+    public bool StandIns { get; init; }
+
     public required DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset FinishedAt { get; set; }
     public required MachineReport Machine { get; init; }

@@ -45,16 +45,13 @@ internal sealed class EndToEndScenario(BenchContext context)
         var receipts = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         sink.FirstReceipt = (key, ticks) => receipts[key] = ticks;
 
-        await using var router = RouterDrain.StartRouter("router", RouterDrain.RouterEnvironment(
+        await using var router = context.StartRouter("router", RouterDrain.RouterEnvironment(
             cluster.BootstrapServers,
             context.Redis.Configuration,
             sink.Url,
             ServiceContract.RouterInFlightPerPartition));
-        await using var ingress = ChildService.Start(
-            "ingress",
-            Repository.ServiceAssembly(ServiceContract.IngressProject, ServiceContract.IngressAssembly),
-            [],
-            IngressScenario.IngressEnvironment(cluster.BootstrapServers));
+        await using var ingress = context.StartIngress(
+            "ingress", IngressScenario.IngressEnvironment(cluster.BootstrapServers));
         await router.WaitUntilReadyAsync(BenchContext.StartTimeout, cancellationToken);
         await ingress.WaitUntilReadyAsync(BenchContext.StartTimeout, cancellationToken);
 

@@ -41,11 +41,8 @@ internal sealed class IngressScenario(BenchContext context)
 
         var kestrel = await MeasureAsync(KestrelName, "baseline_kestrel", _ => rate, () => ChildService.StartSelf(
             KestrelName, Baselines.Kestrel, new Dictionary<string, string>()), cancellationToken);
-        var ingress = await MeasureAsync(IngressName, IngressName, _ => rate, () => ChildService.Start(
-            IngressName,
-            Repository.ServiceAssembly(ServiceContract.IngressProject, ServiceContract.IngressAssembly),
-            [],
-            IngressEnvironment(cluster.BootstrapServers)), cancellationToken);
+        var ingress = await MeasureAsync(IngressName, IngressName, _ => rate, () => context.StartIngress(
+            IngressName, IngressEnvironment(cluster.BootstrapServers)), cancellationToken);
 
         _report.ThroughputRatioVsProduce = Ratio(ingress.BestThroughput, produce.BestThroughput);
         _report.ThroughputRatioVsKestrel = Ratio(ingress.BestThroughput, kestrel.BestThroughput);

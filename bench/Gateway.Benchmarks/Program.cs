@@ -4,7 +4,8 @@ using Gateway.Benchmarks;
 
 // make bench       : dotnet run -c Release --project bench/Gateway.Benchmarks --
 // make bench-short : the same with --short (CI: proves the harness runs, asserts nothing about speed)
-// Options: --out <folder>, --only ingress,router,e2e,scaleout; --serve-baseline <role> is internal.
+// Options: --out <folder>, --only ingress,router,e2e,scaleout, --stand-ins (minimal stand-ins
+// replace the services, to check the harness itself); --serve-baseline <role> is internal.
 var baselineRole = Option(args, "--serve-baseline");
 if (baselineRole is not null)
 {
@@ -12,9 +13,10 @@ if (baselineRole is not null)
 }
 
 var isShort = args.Contains("--short");
+var standIns = args.Contains("--stand-ins");
 var only = Option(args, "--only")?.Split(',') ?? ["ingress", "router", "e2e", "scaleout"];
 var output = Option(args, "--out") ?? Path.Combine(
-    Repository.Root, "bench", "results", isShort ? Path.Combine("tmp", "short") : "");
+    Repository.Root, "bench", "results", isShort || standIns ? Path.Combine("tmp", isShort ? "short" : "stand-ins") : "");
 var plan = isShort ? RunPlan.Short(output) : RunPlan.Full(output);
 
 using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(console =>
@@ -34,6 +36,7 @@ var clock = Stopwatch.StartNew();
 var report = new BenchReport
 {
     Mode = plan.Mode,
+    StandIns = standIns,
     StartedAt = DateTimeOffset.UtcNow,
     Machine = new MachineReport(
         Environment.ProcessorCount, RuntimeInformation.OSDescription, Environment.Version.ToString(), CpuModel()),

@@ -57,6 +57,12 @@ internal static class ReportWriter
         var machine = report.Machine;
         Line(text, $"Run {report.StartedAt:yyyy-MM-dd HH:mm} UTC, {report.Mode} mode, {machine.Cores} cores, "
             + $"{machine.Cpu ?? "unknown CPU"}, {machine.Os}, .NET {machine.Runtime}");
+        if (report.StandIns)
+        {
+            Line(text, "");
+            Line(text, "STAND-INS replaced the ingress and the router: these figures check the harness, not the gateway.");
+        }
+
         Line(text, "");
         Line(text, "| Figure | Value | Goal | Verdict |");
         Line(text, "|---|---:|---|---|");

@@ -26,12 +26,6 @@ internal sealed class RouterDrain(BenchContext context)
         [ServiceContract.RouterRouteVariable] = ServiceContract.RouterRouteValue,
     };
 
-    public static ChildService StartRouter(string name, Dictionary<string, string> environment) => ChildService.Start(
-        name,
-        Repository.ServiceAssembly(ServiceContract.RouterProject, ServiceContract.RouterAssembly),
-        [],
-        environment);
-
     /// <summary>Drains through <paramref name="routers"/> router processes in one consumer group.</summary>
     public async Task<RateRun> RouterAsync(
         string name,
@@ -58,7 +52,7 @@ internal sealed class RouterDrain(BenchContext context)
             {
                 for (var i = 0; i < routers; i++)
                 {
-                    services.Add(StartRouter($"router{i + 1}", environment));
+                    services.Add(context.StartRouter($"router{i + 1}", environment));
                 }
 
                 foreach (var service in services)
