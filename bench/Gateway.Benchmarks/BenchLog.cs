@@ -40,4 +40,8 @@ internal static partial class BenchLog
     [LoggerMessage(EventId = 9009, EventName = "BenchFinished", Level = LogLevel.Information,
         Message = "Benchmark finished in {Seconds:0} s")]
     public static partial void Finished(ILogger logger, double seconds);
+
+    [LoggerMessage(EventId = 9010, EventName = "ChartsWithoutText", Level = LogLevel.Warning,
+        Message = "No font was found, so the charts have no text; install one, e.g. fonts-dejavu-core (scripts/ensure-deps.sh)")]
+    public static partial void ChartsWithoutText(ILogger logger);
 }

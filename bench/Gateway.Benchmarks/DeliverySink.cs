@@ -55,6 +55,16 @@ internal sealed class DeliverySink : IAsyncDisposable
         return (distinct - 1) / ((last - first) / (double)Stopwatch.Frequency);
     }
 
+    /// <summary>Forgets every delivery so far, e.g. the markers sent while a group settled.</summary>
+    public void Reset()
+    {
+        _counts.Clear();
+        Interlocked.Exchange(ref _deliveries, 0);
+        Interlocked.Exchange(ref _firstTicks, 0);
+        Interlocked.Exchange(ref _lastTicks, 0);
+        Interlocked.Exchange(ref _missingKey, 0);
+    }
+
     public static async Task<DeliverySink> StartAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();

@@ -13,9 +13,16 @@ internal static class EventPreloader
         MockCluster cluster, string topic, int partitions, int count, CancellationToken cancellationToken)
     {
         cluster.CreateTopic(topic, partitions);
+        return await ProduceAsync(cluster.BootstrapServers, topic, count, cancellationToken);
+    }
+
+    /// <summary>Writes <paramref name="count"/> events as fast as the producer batches them; returns their ids.</summary>
+    public static async Task<IReadOnlyList<string>> ProduceAsync(
+        string bootstrapServers, string topic, int count, CancellationToken cancellationToken)
+    {
         var config = new ProducerConfig
         {
-            BootstrapServers = cluster.BootstrapServers,
+            BootstrapServers = bootstrapServers,
             EnableIdempotence = true,
             Acks = Acks.All,
             LingerMs = 5,
@@ -30,21 +37,7 @@ internal static class EventPreloader
         {
             var id = StripeEvents.NewEventId();
             ids.Add(id);
-            var cloudEvent = new CloudEvent
-            {
-                Id = id,
-                Source = new Uri(ServiceContract.PreloadEventSource, UriKind.Relative),
-                Type = ServiceContract.PreloadEventType,
-                Time = DateTimeOffset.UtcNow,
-                DataContentType = "application/json",
-            };
-            var message = new Message<byte[]?, byte[]?>
-            {
-                Key = Encoding.UTF8.GetBytes("pi_" + id[4..]),
-                Value = StripeEvents.Body(id, created),
-                Headers = [],
-            };
-            KafkaCloudEvent.WriteAttributes(cloudEvent, message.Headers);
+            var message = Event(id, created);
             producer.Produce(topic, message, report =>
             {
                 if (report.Error.IsError)
@@ -61,5 +54,26 @@ internal static class EventPreloader
         }
 
         return ids;
+    }
+
+    /// <summary>One event as the ingress writes it: Stripe JSON value, binary-mode CloudEvent headers.</summary>
+    public static Message<byte[]?, byte[]?> Event(string id, long created)
+    {
+        var cloudEvent = new CloudEvent
+        {
+            Id = id,
+            Source = new Uri(ServiceContract.PreloadEventSource, UriKind.Relative),
+            Type = ServiceContract.PreloadEventType,
+            Time = DateTimeOffset.UtcNow,
+            DataContentType = "application/json",
+        };
+        var message = new Message<byte[]?, byte[]?>
+        {
+            Key = Encoding.UTF8.GetBytes("pi_" + id[4..]),
+            Value = StripeEvents.Body(id, created),
+            Headers = [],
+        };
+        KafkaCloudEvent.WriteAttributes(cloudEvent, message.Headers);
+        return message;
     }
 }

@@ -78,6 +78,11 @@ var path = await ReportWriter.WriteJsonAsync(report, plan.OutputFolder, stop.Tok
 BenchLog.ResultsWritten(logger, path);
 try
 {
+    if (SkiaSharp.SKFontManager.Default.FontFamilyCount == 0)
+    {
+        BenchLog.ChartsWithoutText(logger);
+    }
+
     foreach (var chart in ReportCharts.Write(report, plan.OutputFolder))
     {
         BenchLog.ResultsWritten(logger, chart);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Confluent.Kafka;
 using Gateway.Contracts;
 using Gateway.MockKafka;
 
@@ -11,6 +12,10 @@ namespace Gateway.Benchmarks;
 /// </summary>
 internal sealed class RouterDrain(BenchContext context)
 {
+    private const int QuickRoundsNeeded = 2;
+
+    private static readonly TimeSpan QuickRound = TimeSpan.FromSeconds(1);
+
     private static readonly TimeSpan DuplicateGrace = TimeSpan.FromMilliseconds(750);
 
     public static Dictionary<string, string> RouterEnvironment(
@@ -35,15 +40,24 @@ internal sealed class RouterDrain(BenchContext context)
         TimeSpan sinkDelay,
         int inFlightPerPartition,
         int routers,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool loadAfterJoin = false)
     {
         var run = new RateRun();
         await context.TryAsync(name, run, async () =>
         {
             using var cluster = MockCluster.Start(3);
             var topic = GatewayTopics.ForSource(ServiceContract.IngressSource);
-            await EventPreloader.PreloadAsync(cluster, topic, partitions, events, cancellationToken);
-            BenchLog.EventsPreloaded(context.Logger, events, topic, partitions);
+            if (loadAfterJoin)
+            {
+                cluster.CreateTopic(topic, partitions);
+            }
+            else
+            {
+                await EventPreloader.PreloadAsync(cluster, topic, partitions, events, cancellationToken);
+                BenchLog.EventsPreloaded(context.Logger, events, topic, partitions);
+            }
+
             await using var sink = await DeliverySink.StartAsync(sinkDelay, cancellationToken);
             var environment = RouterEnvironment(
                 cluster.BootstrapServers, context.Redis.Configuration, sink.Url, inFlightPerPartition);
@@ -58,6 +72,15 @@ internal sealed class RouterDrain(BenchContext context)
                 foreach (var service in services)
                 {
                     await service.WaitUntilReadyAsync(BenchContext.StartTimeout, cancellationToken);
+                }
+
+                if (loadAfterJoin)
+                {
+                    // Several routers join one after another; loading only once the group has
+                    // settled keeps the rebalances of their start-up out of the measured rate.
+                    await SettleAsync(cluster.BootstrapServers, topic, partitions, sink, cancellationToken);
+                    await EventPreloader.ProduceAsync(cluster.BootstrapServers, topic, events, cancellationToken);
+                    BenchLog.EventsPreloaded(context.Logger, events, topic, partitions);
                 }
 
                 await WaitForDeliveriesAsync(sink, events, services, cancellationToken);
@@ -126,6 +149,43 @@ internal sealed class RouterDrain(BenchContext context)
             BenchLog.DrainMeasured(context.Logger, "consume baseline", run.Delivered.Value, events, run.EventsPerSecond ?? 0);
         });
         return run;
+    }
+
+    /// <summary>
+    /// Waits until the router group has settled: rounds of one marker event per partition until
+    /// two rounds in a row arrive quickly, i.e. every partition is owned and none is being
+    /// handed over. The embedded broker answers no group-description request, so the group is
+    /// judged by what it delivers. The markers are then forgotten by the sink.
+    /// </summary>
+    private async Task SettleAsync(
+        string bootstrapServers, string topic, int partitions, DeliverySink sink, CancellationToken cancellationToken)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(
+            new ProducerConfig { BootstrapServers = bootstrapServers, LingerMs = 0 }).Build();
+        var clock = Stopwatch.StartNew();
+        var quickRounds = 0;
+        while (quickRounds < QuickRoundsNeeded && clock.Elapsed < context.Plan.FirstDeliveryTimeout * 2)
+        {
+            var round = Stopwatch.StartNew();
+            var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            var ids = new List<string>(partitions);
+            for (var partition = 0; partition < partitions; partition++)
+            {
+                var id = StripeEvents.NewEventId();
+                ids.Add(id);
+                producer.Produce(new TopicPartition(topic, partition), EventPreloader.Event(id, created));
+            }
+
+            producer.Flush(cancellationToken);
+            while (!ids.All(sink.Counts.ContainsKey) && round.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+
+            quickRounds = ids.All(sink.Counts.ContainsKey) && round.Elapsed < QuickRound ? quickRounds + 1 : 0;
+        }
+
+        sink.Reset();
     }
 
     private async Task WaitForDeliveriesAsync(

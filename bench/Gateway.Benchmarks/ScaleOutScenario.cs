@@ -23,7 +23,8 @@ internal sealed class ScaleOutScenario(BenchContext context)
             var key = routers.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var run = await drain.RouterAsync(
                 $"scaleout/{key}", $"router_scaleout_{key}", plan.ScaleOutEvents, plan.ScaleOutPartitions,
-                plan.SlowSinkDelay, ServiceContract.ScaleOutInFlightPerPartition, routers, cancellationToken);
+                plan.SlowSinkDelay, ServiceContract.ScaleOutInFlightPerPartition, routers, cancellationToken,
+                loadAfterJoin: true);
             _report.Routers[key] = run;
             if (run.Status != "ok")
             {
