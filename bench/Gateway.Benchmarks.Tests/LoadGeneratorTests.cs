@@ -13,7 +13,8 @@ public sealed class LoadGeneratorTests
         await using var server = await TestServer.StartAsync(202);
         using var load = new LoadGenerator(server.BaseAddress, "/webhooks/bench", Events, 8);
 
-        var result = await load.ClosedLoopAsync(8, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), CancellationToken.None);
+        var result = await load.ClosedLoopAsync(
+            8, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), CancellationToken.None);
 
         Assert.True(result.Accepted > 0);
         Assert.Equal(0, result.Errors);
@@ -29,7 +30,8 @@ public sealed class LoadGeneratorTests
         await using var server = await TestServer.StartAsync(404);
         using var load = new LoadGenerator(server.BaseAddress, "/webhooks/bench", Events, 4);
 
-        var result = await load.ClosedLoopAsync(4, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), CancellationToken.None);
+        var result = await load.ClosedLoopAsync(
+            4, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), CancellationToken.None);
 
         Assert.Equal(0, result.Accepted);
         Assert.True(result.Errors > 0);

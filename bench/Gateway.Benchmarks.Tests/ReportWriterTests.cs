@@ -57,7 +57,8 @@ public sealed class ReportWriterTests
         Assert.Equal(2, root.GetProperty("e2e").GetProperty("duplicated").GetInt64());
         Assert.Equal(2.5, root.GetProperty("scaleout").GetProperty("throughput_ratio_3_vs_1").GetDouble());
         Assert.Equal(1, root.GetProperty("schema_version").GetInt32());
-        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(folder, "latest.json")), await File.ReadAllTextAsync(dated));
+        Assert.Equal(
+            await File.ReadAllTextAsync(Path.Combine(folder, "latest.json")), await File.ReadAllTextAsync(dated));
     }
 
     [Fact]
@@ -68,7 +69,8 @@ public sealed class ReportWriterTests
 
         var table = ReportWriter.Table(report);
 
-        Assert.Contains("| `router.throughput_ratio_vs_consume` | n/a | >= 0.5 | not measured |", table, StringComparison.Ordinal);
+        Assert.Contains(
+            "| `router.throughput_ratio_vs_consume` | n/a | >= 0.5 | not measured |", table, StringComparison.Ordinal);
         Assert.Contains("router: failed: nothing was delivered in 30 s", table, StringComparison.Ordinal);
     }
 
@@ -82,7 +84,10 @@ public sealed class ReportWriterTests
 
         var table = ReportWriter.Table(report);
 
-        Assert.Contains($"| `ingress.throughput_ratio_vs_produce` | {ratio:0.##} | >= 0.85 | {verdict} |", table, StringComparison.Ordinal);
+        Assert.Contains(
+            $"| `ingress.throughput_ratio_vs_produce` | {ratio:0.##} | >= 0.85 | {verdict} |",
+            table,
+            StringComparison.Ordinal);
     }
 
     private static BenchReport NewReport() => new()
@@ -92,5 +97,6 @@ public sealed class ReportWriterTests
         Machine = new MachineReport(2, "test", "10.0", null),
     };
 
-    private static string NewFolder() => Path.Combine(Path.GetTempPath(), "bench-report-" + Guid.NewGuid().ToString("N"));
+    private static string NewFolder() =>
+        Path.Combine(Path.GetTempPath(), "bench-report-" + Guid.NewGuid().ToString("N"));
 }

@@ -34,7 +34,8 @@ public sealed class ShortModeTests
         {
             var section = root.GetProperty(scenario);
             var status = section.GetProperty("status").GetString();
-            Assert.True(status == "ok" || section.GetProperty("reason").GetString()?.Length > 0, $"{scenario}: {status}");
+            Assert.True(
+                status == "ok" || section.GetProperty("reason").GetString()?.Length > 0, $"{scenario}: {status}");
         }
 
         foreach (var chart in new[] { "ingress-throughput.png", "ingress-latency.png", "router-throughput.png" })
@@ -56,7 +57,9 @@ public sealed class ShortModeTests
         foreach (var scenario in Scenarios)
         {
             var section = root.GetProperty(scenario);
-            Assert.True(section.GetProperty("status").GetString() == "ok", $"{scenario}: {section.GetProperty("reason")}\n{run.Diagnostics}");
+            Assert.True(
+                section.GetProperty("status").GetString() == "ok",
+                $"{scenario}: {section.GetProperty("reason")}\n{run.Diagnostics}");
         }
 
         foreach (var (scenario, field) in new[]

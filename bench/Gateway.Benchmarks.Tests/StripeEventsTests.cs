@@ -48,7 +48,8 @@ public sealed class StripeEventsTests
         using var request = events.Request("/webhooks/bench", "evt_0123456789abcdef0123456789abcdef");
         var body = await request.Content!.ReadAsByteArrayAsync();
         var header = Assert.Single(request.Headers.GetValues(ServiceContract.StripeSignatureHeader));
-        var timestamp = long.Parse(header.Split(',')[0]["t=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        var timestamp = long.Parse(
+            header.Split(',')[0]["t=".Length..], System.Globalization.CultureInfo.InvariantCulture);
 
         Assert.Equal(HttpMethod.Post, request.Method);
         Assert.Equal("application/json", request.Content.Headers.ContentType?.MediaType);

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Gateway.Benchmarks.Tests;
 
-/// <summary>A real Kestrel server on 127.0.0.1:0 that answers webhook posts with a fixed status and counts them.</summary>
+/// <summary>A real Kestrel server on 127.0.0.1:0 that answers webhooks with one status and counts them.</summary>
 internal sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -34,7 +34,8 @@ internal sealed class TestServer : IAsyncDisposable
             return Results.StatusCode(status);
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features
+            .Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseAddress = new Uri(address);
         return server;
     }

@@ -80,7 +80,12 @@ internal static class Baselines
                 Time = DateTimeOffset.UtcNow,
                 DataContentType = "application/json",
             };
-            var message = new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(id), Value = body, Headers = [] };
+            var message = new Message<byte[]?, byte[]?>
+            {
+                Key = Encoding.UTF8.GetBytes(id),
+                Value = body,
+                Headers = [],
+            };
             KafkaCloudEvent.WriteAttributes(cloudEvent, message.Headers);
             try
             {
@@ -127,7 +132,8 @@ internal static class Baselines
                     first = Stopwatch.GetTimestamp();
                 }
 
-                var id = KafkaCloudEvent.GetString(record.Message.Headers, EventHeaders.Id) ?? record.TopicPartitionOffset.ToString();
+                var id = KafkaCloudEvent.GetString(record.Message.Headers, EventHeaders.Id)
+                    ?? record.TopicPartitionOffset.ToString();
                 pending.Add((database.StringSetAsync("bench:claim:" + id, "1", ClaimLease, When.NotExists), record));
             }
 

@@ -21,9 +21,17 @@ internal static partial class BenchLog
     public static partial void HarnessError(ILogger logger, Exception exception, string scenario);
 
     [LoggerMessage(EventId = 9005, EventName = "LoadMeasured", Level = LogLevel.Information,
-        Message = "{Contender} {Kind} loop at {Level}: {Throughput:0.0} req/s, p50 {P50} ms, p99 {P99} ms, {Errors} errors")]
+        Message = "{Contender} {Kind} loop at {Level}: {Throughput:0.0} req/s, "
+            + "p50 {P50} ms, p99 {P99} ms, {Errors} errors")]
     public static partial void LoadMeasured(
-        ILogger logger, string contender, string kind, double level, double throughput, double p50, double p99, long errors);
+        ILogger logger,
+        string contender,
+        string kind,
+        double level,
+        double throughput,
+        double p50,
+        double p99,
+        long errors);
 
     [LoggerMessage(EventId = 9006, EventName = "DrainMeasured", Level = LogLevel.Information,
         Message = "{Run}: {Delivered} of {Expected} events, {Rate:0.0} events/s")]
@@ -42,6 +50,7 @@ internal static partial class BenchLog
     public static partial void Finished(ILogger logger, double seconds);
 
     [LoggerMessage(EventId = 9010, EventName = "ChartsWithoutText", Level = LogLevel.Warning,
-        Message = "No font was found, so the charts have no text; install one, e.g. fonts-dejavu-core (scripts/ensure-deps.sh)")]
+        Message = "No font was found, so the charts have no text; install one, "
+            + "e.g. fonts-dejavu-core (scripts/ensure-deps.sh)")]
     public static partial void ChartsWithoutText(ILogger logger);
 }

@@ -16,7 +16,7 @@ internal static class EventPreloader
         return await ProduceAsync(cluster.BootstrapServers, topic, count, cancellationToken);
     }
 
-    /// <summary>Writes <paramref name="count"/> events as fast as the producer batches them; returns their ids.</summary>
+    /// <summary>Writes <paramref name="count"/> events as fast as the producer batches them; returns the ids.</summary>
     public static async Task<IReadOnlyList<string>> ProduceAsync(
         string bootstrapServers, string topic, int count, CancellationToken cancellationToken)
     {

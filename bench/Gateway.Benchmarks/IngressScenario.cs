@@ -28,7 +28,8 @@ internal sealed class IngressScenario(BenchContext context)
 
         // One fixed open-loop rate for every contender, a share of what the produce baseline
         // sustains, so the tails compare the services under the same offered load.
-        var produce = await MeasureAsync(ProduceName, "baseline_produce", OpenLoopRateFrom, () => ChildService.StartSelf(
+        var produce = await MeasureAsync(ProduceName, "baseline_produce", OpenLoopRateFrom, () =>
+            ChildService.StartSelf(
             ProduceName,
             Baselines.Produce,
             new Dictionary<string, string>

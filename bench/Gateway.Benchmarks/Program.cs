@@ -15,8 +15,9 @@ if (baselineRole is not null)
 var isShort = args.Contains("--short");
 var standIns = args.Contains("--stand-ins");
 var only = Option(args, "--only")?.Split(',') ?? ["ingress", "router", "e2e", "scaleout"];
-var output = Option(args, "--out") ?? Path.Combine(
-    Repository.Root, "bench", "results", isShort || standIns ? Path.Combine("tmp", isShort ? "short" : "stand-ins") : "");
+var scratch = isShort ? "short" : "stand-ins";
+var output = Option(args, "--out")
+    ?? Path.Combine(Repository.Root, "bench", "results", isShort || standIns ? Path.Combine("tmp", scratch) : "");
 var plan = isShort ? RunPlan.Short(output) : RunPlan.Full(output);
 
 using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(console =>

@@ -47,7 +47,8 @@ internal static class ReportCharts
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, concurrencies.Length).Select(i => (double)i).ToArray(),
             concurrencies.Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray());
-        Finish(plot, "Ingress throughput, closed loop (1 KB signed events)", "requests in flight", "accepted requests/s");
+        Finish(
+            plot, "Ingress throughput, closed loop (1 KB signed events)", "requests in flight", "accepted requests/s");
         plot.Axes.AutoScale();
         plot.Axes.SetLimitsY(0, plot.Axes.GetLimits().Top * 1.1);
         plot.SavePng(path, Width, Height);
@@ -84,7 +85,9 @@ internal static class ReportCharts
 
         plot.Add.Bars(bars);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            Enumerable.Range(0, labels.Length).Select(p => (p * (contenders.Length + 1)) + ((contenders.Length - 1) / 2.0)).ToArray(),
+            Enumerable.Range(0, labels.Length)
+                .Select(p => (p * (contenders.Length + 1)) + ((contenders.Length - 1) / 2.0))
+                .ToArray(),
             labels);
         Finish(
             plot,
@@ -101,7 +104,8 @@ internal static class ReportCharts
         var plot = new Plot();
         var runs = report.Router.Runs
             .Select(r => (Label: r.Key.Replace('_', ' '), r.Value.EventsPerSecond))
-            .Concat(report.Scaleout.Routers.Select(r => (Label: $"scale-out {r.Key}, 20 ms sink", r.Value.EventsPerSecond)))
+            .Concat(report.Scaleout.Routers.Select(
+                r => (Label: $"scale-out {r.Key}, 20 ms sink", r.Value.EventsPerSecond)))
             .Reverse()
             .ToArray();
         var bars = runs.Select((run, i) => new Bar

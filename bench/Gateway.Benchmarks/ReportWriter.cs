@@ -37,7 +37,8 @@ internal static class ReportWriter
             v => v >= 2, report.Scaleout),
     ];
 
-    public static async Task<string> WriteJsonAsync(BenchReport report, string folder, CancellationToken cancellationToken)
+    public static async Task<string> WriteJsonAsync(
+        BenchReport report, string folder, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
         var text = JsonSerializer.Serialize(report, Json) + "\n";
@@ -60,7 +61,8 @@ internal static class ReportWriter
         if (report.StandIns)
         {
             Line(text, "");
-            Line(text, "STAND-INS replaced the ingress and the router: these figures check the harness, not the gateway.");
+            Line(text, "STAND-INS replaced the ingress and the router: "
+                + "these figures check the harness, not the gateway.");
         }
 
         Line(text, "");
@@ -121,7 +123,8 @@ internal static class ReportWriter
     }
 
     private static void RateLine(StringBuilder text, string name, RateRun run) => Line(text,
-        $"| {name} | {Number(run.EventsPerSecond)} | {Number(run.Delivered)} | {Number(run.Duplicated)} | {Status(run)} |");
+        $"| {name} | {Number(run.EventsPerSecond)} | {Number(run.Delivered)} | "
+        + $"{Number(run.Duplicated)} | {Status(run)} |");
 
     private static string Contender(string name) => name switch
     {

@@ -20,16 +20,16 @@ internal sealed class RouterDrain(BenchContext context)
 
     public static Dictionary<string, string> RouterEnvironment(
         string bootstrapServers, string redis, Uri sinkUrl, int inFlightPerPartition) => new()
-    {
-        [ServiceContract.KafkaBootstrapVariable] = bootstrapServers,
-        [ServiceContract.RedisConfigurationVariable] = redis,
-        [ServiceContract.RouterGroupVariable] = ServiceContract.RouterGroupValue,
-        [ServiceContract.RouterInFlightVariable] = inFlightPerPartition.ToString(CultureInfo.InvariantCulture),
-        [ServiceContract.RouterSinkTypeVariable] = ServiceContract.RouterSinkTypeValue,
-        [ServiceContract.RouterSinkUrlVariable] = sinkUrl.ToString(),
-        [ServiceContract.RouterSinkPrivateVariable] = "true",
-        [ServiceContract.RouterRouteVariable] = ServiceContract.RouterRouteValue,
-    };
+        {
+            [ServiceContract.KafkaBootstrapVariable] = bootstrapServers,
+            [ServiceContract.RedisConfigurationVariable] = redis,
+            [ServiceContract.RouterGroupVariable] = ServiceContract.RouterGroupValue,
+            [ServiceContract.RouterInFlightVariable] = inFlightPerPartition.ToString(CultureInfo.InvariantCulture),
+            [ServiceContract.RouterSinkTypeVariable] = ServiceContract.RouterSinkTypeValue,
+            [ServiceContract.RouterSinkUrlVariable] = sinkUrl.ToString(),
+            [ServiceContract.RouterSinkPrivateVariable] = "true",
+            [ServiceContract.RouterRouteVariable] = ServiceContract.RouterRouteValue,
+        };
 
     /// <summary>Drains through <paramref name="routers"/> router processes in one consumer group.</summary>
     public async Task<RateRun> RouterAsync(
@@ -146,7 +146,8 @@ internal sealed class RouterDrain(BenchContext context)
             run.Delivered = (long)fields["count"];
             run.Duplicated = 0;
             run.EventsPerSecond = Round(fields["count"] / fields["seconds"]);
-            BenchLog.DrainMeasured(context.Logger, "consume baseline", run.Delivered.Value, events, run.EventsPerSecond ?? 0);
+            BenchLog.DrainMeasured(
+                context.Logger, "consume baseline", run.Delivered.Value, events, run.EventsPerSecond ?? 0);
         });
         return run;
     }

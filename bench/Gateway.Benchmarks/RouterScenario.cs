@@ -26,7 +26,8 @@ internal sealed class RouterScenario(BenchContext context)
         _report.Events = plan.RouterEvents;
         _report.Partitions = plan.RouterPartitions;
         _report.InFlightPerPartition = ServiceContract.RouterInFlightPerPartition;
-        _report.SerialRateTheoretical = Math.Round(plan.RouterPartitions * 1000 / plan.SlowSinkDelay.TotalMilliseconds, 1);
+        _report.SerialRateTheoretical =
+            Math.Round(plan.RouterPartitions * 1000 / plan.SlowSinkDelay.TotalMilliseconds, 1);
 
         var consume = await drain.ConsumeBaselineAsync(plan.RouterEvents, plan.RouterPartitions, cancellationToken);
         _report.Runs[ConsumeRun] = consume;

@@ -56,7 +56,12 @@ internal static class StandIns
                 Time = DateTimeOffset.UtcNow,
                 DataContentType = "application/json",
             };
-            var message = new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(id), Value = body, Headers = [] };
+            var message = new Message<byte[]?, byte[]?>
+            {
+                Key = Encoding.UTF8.GetBytes(id),
+                Value = body,
+                Headers = [],
+            };
             KafkaCloudEvent.WriteAttributes(cloudEvent, message.Headers);
             await producer.ProduceAsync(GatewayTopics.ForSource(source), message, ct);
             return Results.StatusCode(StatusCodes.Status202Accepted);
