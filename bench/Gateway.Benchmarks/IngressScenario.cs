@@ -115,7 +115,8 @@ internal sealed class IngressScenario(BenchContext context)
             if (result.Accepted == 0)
             {
                 throw new ScenarioFailedException(
-                    $"no request accepted at concurrency {concurrency} ({result.ErrorSample})");
+                    $"no request accepted at concurrency {concurrency} "
+                    + $"({result.ErrorSample ?? "none completed within the window"})");
             }
 
             contender.BestThroughput = Math.Max(contender.BestThroughput ?? 0, result.Throughput);
