@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Makes sure the programs that `make run` and `make test` start are installed: redis-server.
+# Makes sure the programs that `make run` and `make test` start are installed: redis-server, and
+# a font for the benchmark's charts.
 # On Debian or Ubuntu as root it installs them; elsewhere it says exactly what to install.
 set -euo pipefail
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# The benchmark's charts draw text with SkiaSharp, which finds fonts only under /usr/share/fonts.
+if [ "$(uname -s)" = Linux ] && ! find /usr/share/fonts -name '*.ttf' -print -quit 2>/dev/null | grep -q .; then
+  missing+=(fonts-dejavu-core)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
