@@ -15,7 +15,7 @@ public sealed class ShortModeTests
     private static readonly string[] Scenarios = ["ingress", "router", "e2e", "scaleout"];
 
     [Fact]
-    public async Task ShortMode_RealServices_ExitsZeroWithJsonChartsAndWorkingBaselines()
+    public async Task ShortMode_RealServices_EveryScenarioRunsAndTheCountsBalance()
     {
         var run = await ShortRun.StartAsync();
 
@@ -33,10 +33,17 @@ public sealed class ShortModeTests
         foreach (var scenario in Scenarios)
         {
             var section = root.GetProperty(scenario);
-            var status = section.GetProperty("status").GetString();
             Assert.True(
-                status == "ok" || section.GetProperty("reason").GetString()?.Length > 0, $"{scenario}: {status}");
+                section.GetProperty("status").GetString() == "ok",
+                $"{scenario}: {section.GetProperty("reason")}\n{run.Diagnostics}");
         }
+
+        // Correctness, not speed: every event the ingress accepted reached the sink exactly once.
+        var e2e = root.GetProperty("e2e");
+        Assert.True(e2e.GetProperty("accepted").GetInt64() > 0);
+        Assert.Equal(e2e.GetProperty("accepted").GetInt64(), e2e.GetProperty("delivered").GetInt64());
+        Assert.Equal(0, e2e.GetProperty("lost").GetInt64());
+        Assert.Equal(0, e2e.GetProperty("duplicated").GetInt64());
 
         foreach (var chart in new[] { "ingress-throughput.png", "ingress-latency.png", "router-throughput.png" })
         {
@@ -44,40 +51,6 @@ public sealed class ShortModeTests
         }
 
         Assert.Contains("| Figure | Value | Goal | Verdict |", run.Output, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task ShortMode_WithStandIns_MeasuresEveryScenarioAndBalancesTheCounts()
-    {
-        var run = await ShortRun.StartAsync("--stand-ins");
-
-        Assert.True(run.ExitCode == 0, run.Diagnostics);
-        var root = run.Json.RootElement;
-        Assert.True(root.GetProperty("stand_ins").GetBoolean());
-        foreach (var scenario in Scenarios)
-        {
-            var section = root.GetProperty(scenario);
-            Assert.True(
-                section.GetProperty("status").GetString() == "ok",
-                $"{scenario}: {section.GetProperty("reason")}\n{run.Diagnostics}");
-        }
-
-        foreach (var (scenario, field) in new[]
-        {
-            ("ingress", "throughput_ratio_vs_produce"), ("ingress", "p99_ratio_vs_produce"),
-            ("ingress", "throughput_ratio_vs_kestrel"), ("router", "throughput_ratio_vs_consume"),
-            ("router", "concurrency_speedup_slow_sink"), ("scaleout", "throughput_ratio_3_vs_1"),
-        })
-        {
-            Assert.True(root.GetProperty(scenario).GetProperty(field).GetDouble() > 0, $"{scenario}.{field}");
-        }
-
-        var e2e = root.GetProperty("e2e");
-        Assert.True(e2e.GetProperty("accepted").GetInt64() > 0);
-        Assert.Equal(e2e.GetProperty("accepted").GetInt64(), e2e.GetProperty("delivered").GetInt64());
-        Assert.Equal(0, e2e.GetProperty("lost").GetInt64());
-        Assert.Equal(0, e2e.GetProperty("duplicated").GetInt64());
-        Assert.Contains("STAND-INS", run.Output, StringComparison.Ordinal);
     }
 
     /// <summary>One finished short-mode process with its output and its latest.json.</summary>
