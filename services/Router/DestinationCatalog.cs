@@ -1,4 +1,5 @@
 using Gateway.Kafka;
+using Gateway.Router.Delivery;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Router;
@@ -27,7 +28,12 @@ internal sealed class DestinationCatalog : IDisposable
 {
     private readonly Dictionary<string, DestinationSlot> _slots = new(StringComparer.Ordinal);
 
-    public DestinationCatalog(IOptions<RouterOptions> options, EventProducer producer, TimeProvider time)
+    public DestinationCatalog(
+        IOptions<RouterOptions> options,
+        IOptions<TransformOptions> limits,
+        IHostEnvironment environment,
+        EventProducer producer,
+        TimeProvider time)
     {
         var router = options.Value;
         foreach (var (name, settings) in router.Destinations)
@@ -35,7 +41,10 @@ internal sealed class DestinationCatalog : IDisposable
             IDestination destination = settings.Type.ToUpperInvariant() switch
             {
                 "KAFKA" => new KafkaDestination(name, settings.Topic!, producer),
-                _ => new HttpDestination(name, settings),
+                _ => new HttpDestination(
+                    name,
+                    settings,
+                    DestinationTransform.Compile(settings, environment.ContentRootPath, limits.Value)),
             };
             _slots[name] = new DestinationSlot(destination, settings, new CircuitBreaker(router.Breaker, time));
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using Gateway.Contracts;
+using Gateway.Router.Delivery;
 
 namespace Gateway.Router;
 
@@ -17,11 +18,13 @@ internal sealed class HttpDestination : IDestination, IDisposable
     private readonly HttpClient _client;
     private readonly Uri _url;
     private readonly HttpMethod _method;
+    private readonly EventTransformer? _transformer;
 
-    public HttpDestination(string name, DestinationOptions options)
+    public HttpDestination(string name, DestinationOptions options, EventTransformer? transformer = null)
     {
         Name = name;
         _options = options;
+        _transformer = transformer;
         _url = new Uri(options.Url!, UriKind.Absolute);
         _method = new HttpMethod(options.Method.ToUpperInvariant());
         var allowPrivate = options.AllowPrivateNetworks;
@@ -40,13 +43,37 @@ internal sealed class HttpDestination : IDestination, IDisposable
 
     public async Task<DeliveryOutcome> DeliverAsync(RoutedEvent routedEvent, CancellationToken cancellationToken)
     {
+        HttpRequestMessage request;
+        if (_transformer is null)
+        {
+            request = BuildRequest(routedEvent);
+        }
+        else
+        {
+            var transformed = _transformer.Transform(
+                TransformEvent.FromRecord(routedEvent.Headers, routedEvent.Record.Message.Value),
+                cancellationToken);
+            switch (transformed)
+            {
+                case TransformedRequest shaped:
+                    request = shaped.ToHttpRequest(_url, _method);
+                    AddRouterHeaders(request, routedEvent);
+                    break;
+                case TransformFailed failed:
+                    // The reason names the failure only; the event itself stays in the dead-letter record.
+                    return DeliveryOutcome.Permanent($"transformation failed ({failed.Error}): {failed.Message}");
+                default:
+                    return DeliveryOutcome.Skip;
+            }
+        }
+
+        using var sent = request;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
-        using var request = BuildRequest(routedEvent);
         try
         {
             using var response = await _client.SendAsync(
-                request,
+                sent,
                 HttpCompletionOption.ResponseHeadersRead,
                 timeout.Token);
             return await ClassifyAsync(response, timeout.Token);
@@ -111,6 +138,30 @@ internal sealed class HttpDestination : IDestination, IDisposable
 
         AddAuthentication(request);
         return request;
+    }
+
+    /// <summary>
+    /// Adds the idempotency key, the configured headers the script did not set, and the
+    /// authentication to a request a transformation shaped; the script decides the rest.
+    /// </summary>
+    private void AddRouterHeaders(HttpRequestMessage request, RoutedEvent routedEvent)
+    {
+        request.Headers.Remove(_options.IdempotencyHeader);
+        request.Headers.TryAddWithoutValidation(_options.IdempotencyHeader, routedEvent.Id);
+        foreach (var (name, value) in _options.Headers)
+        {
+            if (request.Headers.Contains(name) || request.Content?.Headers.Contains(name) == true)
+            {
+                continue;
+            }
+
+            if (!request.Headers.TryAddWithoutValidation(name, value) && request.Content is not null)
+            {
+                request.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        AddAuthentication(request);
     }
 
     private void AddAuthentication(HttpRequestMessage request)

@@ -78,6 +78,9 @@ public sealed class DestinationOptions
     /// <summary>A JavaScript transformation of the event; null sends the event as it is.</summary>
     public string? Transform { get; set; }
 
+    /// <summary>A file holding the transformation, relative to the content root; instead of <see cref="Transform"/>.</summary>
+    public string? TransformFile { get; set; }
+
     /// <summary>False delivers without the Redis claim and relies on the idempotency key alone.</summary>
     public bool Dedup { get; set; } = true;
 

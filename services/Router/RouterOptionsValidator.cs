@@ -1,9 +1,11 @@
+using Gateway.Router.Delivery;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Router;
 
 /// <summary>Checks the whole <c>Router</c> section and names the key of every error.</summary>
-internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
+internal sealed class RouterOptionsValidator(IHostEnvironment environment, IOptions<TransformOptions> limits)
+    : IValidateOptions<RouterOptions>
 {
     private const string Routes = RouterOptions.SectionName + ":Routes";
     private const string Destinations = RouterOptions.SectionName + ":Destinations";
@@ -14,6 +16,7 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
         foreach (var (destination, settings) in options.Destinations)
         {
             ValidateDestination($"{Destinations}:{destination}", settings, errors);
+            ValidateTransform($"{Destinations}:{destination}", settings, errors);
         }
 
         foreach (var (route, settings) in options.Routes)
@@ -22,6 +25,18 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
             if (settings.Destinations.Count == 0)
             {
                 errors.Add($"{key}:Destinations must name at least one destination.");
+            }
+
+            if (!string.IsNullOrWhiteSpace(settings.Filter))
+            {
+                try
+                {
+                    _ = RouteFilter.Parse(settings.Filter);
+                }
+                catch (FormatException ex)
+                {
+                    errors.Add($"{key}:Filter is not a valid filter: {ex.Message}");
+                }
             }
 
             for (var i = 0; i < settings.Destinations.Count; i++)
@@ -77,6 +92,40 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
         if (settings.MaxInFlight < 1)
         {
             errors.Add($"{key}:MaxInFlight must be at least 1.");
+        }
+    }
+
+    private void ValidateTransform(string key, DestinationOptions settings, List<string> errors)
+    {
+        if (settings.Transform is null && settings.TransformFile is null)
+        {
+            return;
+        }
+
+        if (!settings.Type.Equals("http", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{key}:Transform and {key}:TransformFile apply to http destinations only.");
+            return;
+        }
+
+        if (settings.Transform is not null && settings.TransformFile is not null)
+        {
+            errors.Add($"{key}:Transform and {key}:TransformFile cannot both be set.");
+            return;
+        }
+
+        var setting = key + (settings.Transform is null ? ":TransformFile" : ":Transform");
+        try
+        {
+            _ = DestinationTransform.Compile(settings, environment.ContentRootPath, limits.Value);
+        }
+        catch (FormatException ex)
+        {
+            errors.Add($"{setting} is not a usable transformation: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            errors.Add($"{setting} names a file that cannot be read ({ex.GetType().Name}).");
         }
     }
 
