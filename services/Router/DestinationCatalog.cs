@@ -33,7 +33,8 @@ internal sealed class DestinationCatalog : IDisposable
         IOptions<TransformOptions> limits,
         IHostEnvironment environment,
         EventProducer producer,
-        TimeProvider time)
+        TimeProvider time,
+        ILoggerFactory loggers)
     {
         var router = options.Value;
         foreach (var (name, settings) in router.Destinations)
@@ -44,7 +45,9 @@ internal sealed class DestinationCatalog : IDisposable
                 _ => new HttpDestination(
                     name,
                     settings,
-                    DestinationTransform.Compile(settings, environment.ContentRootPath, limits.Value)),
+                    DestinationTransform.Compile(settings, environment.ContentRootPath, limits.Value),
+                    time,
+                    loggers.CreateLogger<OAuth2ClientCredentialsHandler>()),
             };
             _slots[name] = new DestinationSlot(destination, settings, new CircuitBreaker(router.Breaker, time));
         }

@@ -19,23 +19,49 @@ internal sealed class HttpDestination : IDestination, IDisposable
     private readonly Uri _url;
     private readonly HttpMethod _method;
     private readonly EventTransformer? _transformer;
+    private readonly bool _signs;
+    private readonly HttpClient? _tokenClient;
 
-    public HttpDestination(string name, DestinationOptions options, EventTransformer? transformer = null)
+    public HttpDestination(
+        string name,
+        DestinationOptions options,
+        EventTransformer? transformer = null,
+        TimeProvider? time = null,
+        ILogger? logger = null)
     {
         Name = name;
         _options = options;
         _transformer = transformer;
         _url = new Uri(options.Url!, UriKind.Absolute);
         _method = new HttpMethod(options.Method.ToUpperInvariant());
-        var allowPrivate = options.AllowPrivateNetworks;
-        var handler = new SocketsHttpHandler
+        time ??= TimeProvider.System;
+
+        // Outermost first: the token handler may resend, and each send is signed anew below it.
+        HttpMessageHandler handler = GuardedHandler(options.AllowPrivateNetworks);
+        if (options.SigningSecret is { } secrets)
         {
-            // A redirect could lead anywhere, including past the address guard's intent.
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectCallback = (context, ct) => AddressGuard.ConnectAsync(context.DnsEndPoint, allowPrivate, ct),
-        };
+            var signer = StandardWebhooksSigner.Create(RouterOptionsValidator.SplitSecrets(secrets));
+            handler = new WebhookSigningHandler(signer, time) { InnerHandler = handler };
+            _signs = true;
+        }
+
+        if (options.Auth.Type.Equals("oauth2", StringComparison.OrdinalIgnoreCase))
+        {
+            // The token endpoint is reached under the same address rules as the destination.
+            _tokenClient = new HttpClient(GuardedHandler(options.AllowPrivateNetworks))
+            {
+                Timeout = options.Timeout,
+            };
+            handler = new OAuth2ClientCredentialsHandler(
+                options.Auth.ToOAuth2()!,
+                _tokenClient,
+                time,
+                logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
+            {
+                InnerHandler = handler,
+            };
+        }
+
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
@@ -68,6 +94,16 @@ internal sealed class HttpDestination : IDestination, IDisposable
         }
 
         using var sent = request;
+        if (_signs)
+        {
+            if (routedEvent.Id.Contains('.', StringComparison.Ordinal))
+            {
+                return DeliveryOutcome.Permanent("the event id contains '.', which Standard Webhooks cannot sign");
+            }
+
+            sent.Options.Set(WebhookSigningHandler.EventId, routedEvent.Id);
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
         try
@@ -87,13 +123,37 @@ internal sealed class HttpDestination : IDestination, IDisposable
         {
             return DeliveryOutcome.Permanent("address refused: " + refusal.Message);
         }
+        catch (HttpRequestException ex) when (ex.StatusCode is { } status)
+        {
+            // Only the token endpoint's refusals carry a status here; its message holds no secret.
+            return Classify((int)status) == DeliveryResult.Transient
+                ? DeliveryOutcome.Transient(ex.Message)
+                : DeliveryOutcome.Permanent(ex.Message);
+        }
+        catch (HttpRequestException ex) when (_tokenClient is not null && ex.HttpRequestError == HttpRequestError.Unknown)
+        {
+            return DeliveryOutcome.Transient(ex.Message);
+        }
         catch (HttpRequestException ex)
         {
             return DeliveryOutcome.Transient($"connection failed ({ex.HttpRequestError})");
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _tokenClient?.Dispose();
+    }
+
+    private static SocketsHttpHandler GuardedHandler(bool allowPrivate) => new()
+    {
+        // A redirect could lead anywhere, including past the address guard's intent.
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectCallback = (context, ct) => AddressGuard.ConnectAsync(context.DnsEndPoint, allowPrivate, ct),
+    };
 
     /// <summary>Sorts a status into delivered, worth retrying, or never going to work.</summary>
     internal static DeliveryResult Classify(int status) => status switch

@@ -66,6 +66,18 @@ internal sealed class RouterOptionsValidator(IHostEnvironment environment, IOpti
                 }
 
                 ValidateAuth(key + ":Auth", settings.Auth, errors);
+                if (settings.SigningSecret is { } secrets)
+                {
+                    try
+                    {
+                        _ = StandardWebhooksSigner.Create(SplitSecrets(secrets));
+                    }
+                    catch (FormatException ex)
+                    {
+                        // The signer's message never repeats the secret.
+                        errors.Add($"{key}:SigningSecret is not usable: {ex.Message}");
+                    }
+                }
                 if (settings.Timeout <= TimeSpan.Zero)
                 {
                     errors.Add($"{key}:Timeout must be positive.");
@@ -129,6 +141,10 @@ internal sealed class RouterOptionsValidator(IHostEnvironment environment, IOpti
         }
     }
 
+    /// <summary>The secrets of a <c>SigningSecret</c> value, newest first.</summary>
+    internal static string[] SplitSecrets(string value) =>
+        value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     private static void ValidateAuth(string key, HttpAuthOptions auth, List<string> errors)
     {
         switch (auth.Type.ToUpperInvariant())
@@ -146,8 +162,19 @@ internal sealed class RouterOptionsValidator(IHostEnvironment environment, IOpti
                 break;
             case "BEARER" or "BASIC" or "APIKEY":
                 break;
+            case "OAUTH2":
+                if (auth.ToOAuth2() is { } oauth2)
+                {
+                    errors.AddRange(oauth2.Validate(key));
+                }
+                else
+                {
+                    errors.Add($"{key}:ClientAuthentication must be Basic or Form.");
+                }
+
+                break;
             default:
-                errors.Add($"{key}:Type must be none, bearer, basic or apikey.");
+                errors.Add($"{key}:Type must be none, bearer, basic, apikey or oauth2.");
                 break;
         }
     }
