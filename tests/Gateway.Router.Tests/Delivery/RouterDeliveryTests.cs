@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Gateway.Router;
 using Gateway.Testing;
@@ -162,5 +163,186 @@ public sealed class RouterDeliveryTests
         Assert.DoesNotContain("do-not-leak", reason, StringComparison.Ordinal);
         Assert.Equal("{\"secret\":\"do-not-leak\"}", Encoding.UTF8.GetString(dead.Message.Value!));
         Assert.Empty(crm.Received);
+    }
+
+    [Fact]
+    public async Task Deliver_OAuth2Destination_SendsTokenFromTheTokenEndpoint()
+    {
+        var scenario = new RouterScenario("oauth2");
+        await scenario.CreateTopicsAsync();
+        await using var server = await FakeAuthorizationServer.StartAsync();
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "erp", server.Api);
+        OAuth2(settings, "erp", server.TokenEndpoint);
+        RouterScenario.Route(settings, "all", "erp");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_a", body: "{\"n\":1}"));
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_b", body: "{\"n\":2}"));
+        }
+
+        await Eventually.TrueAsync(() => server.ApiBodies.Count >= 2, Patience, "both requests arrive");
+
+        // The API answers 401 to any token it did not issue, which the router would dead-letter.
+        Assert.Empty(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, TimeSpan.FromSeconds(3)));
+        Assert.Equal(["{\"n\":1}", "{\"n\":2}"], server.ApiBodies.Order(StringComparer.Ordinal));
+        Assert.Equal(2, server.ApiCalls);
+        Assert.Equal(1, server.TokenCalls);
+        var form = Assert.Single(server.TokenForms);
+        Assert.Equal("client_credentials", form["grant_type"].ToString());
+        Assert.Equal("orders.write", form["scope"].ToString());
+        Assert.Equal("https://erp.example.com", form["audience"].ToString());
+        Assert.StartsWith("Basic ", Assert.Single(server.TokenAuthorizations), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deliver_TokenEndpointRefusesClient_DeadLettersWithoutTheSecret()
+    {
+        var scenario = new RouterScenario("oauth2-refused");
+        await scenario.CreateTopicsAsync();
+        await using var server = await FakeAuthorizationServer.StartAsync();
+        server.TokenFailure = 401;
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "erp", server.Api);
+        OAuth2(settings, "erp", server.TokenEndpoint);
+        RouterScenario.Route(settings, "all", "erp");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_refused"));
+        }
+
+        var dead = Assert.Single(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, Patience));
+        Assert.Equal("permanent", RouterScenario.Header(dead, RouterHeaders.FailureKind));
+        var reason = RouterScenario.Header(dead, RouterHeaders.Error);
+        Assert.NotNull(reason);
+        Assert.Contains("401 (invalid_client)", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(FakeAuthorizationServer.ClientSecret, reason, StringComparison.Ordinal);
+        Assert.Equal(0, server.ApiCalls);
+    }
+
+    [Fact]
+    public async Task Deliver_TokenEndpointOnLoopbackWithoutPermission_IsRefusedByTheAddressGuard()
+    {
+        var scenario = new RouterScenario("oauth2-guard");
+        await scenario.CreateTopicsAsync();
+        await using var server = await FakeAuthorizationServer.StartAsync();
+        var settings = scenario.Settings();
+
+        // A public destination, but the token endpoint it names is on loopback.
+        RouterScenario.HttpDestination(settings, "erp", new Uri("http://93.184.216.34/api"), allowPrivate: false);
+        OAuth2(settings, "erp", server.TokenEndpoint);
+        RouterScenario.Route(settings, "all", "erp");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_guard"));
+        }
+
+        var dead = Assert.Single(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, Patience));
+        Assert.Equal("permanent", RouterScenario.Header(dead, RouterHeaders.FailureKind));
+        Assert.StartsWith(
+            "address refused",
+            RouterScenario.Header(dead, RouterHeaders.Error),
+            StringComparison.Ordinal);
+        Assert.Equal(0, server.TokenCalls);
+    }
+
+    [Theory]
+    [InlineData("Router:Destinations:crm:Auth:TokenEndpoint", "--Router:Destinations:crm:Auth:ClientSecret=x")]
+    [InlineData("Router:Destinations:crm:Auth:ClientSecret", "--Router:Destinations:crm:Auth:TokenEndpoint=https://id.example.com/token")]
+    [InlineData("Router:Destinations:crm:Auth:ClientAuthentication", "--Router:Destinations:crm:Auth:ClientAuthentication=jwt")]
+    public async Task Start_IncompleteOAuth2_RefusesNamingTheKey(string key, string setting)
+    {
+        var app = RouterApp.Build(Args(
+            "--Router:Destinations:crm:Auth:Type=oauth2",
+            "--Router:Destinations:crm:Auth:ClientId=router",
+            setting));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(key, GatewayHost.DescribeInvalidConfiguration(error), StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Deliver_SigningSecret_DownstreamVerifiesEveryAttempt()
+    {
+        var scenario = new RouterScenario("signing");
+        await scenario.CreateTopicsAsync();
+        var key = RandomNumberGenerator.GetBytes(32);
+        var verdicts = new System.Collections.Concurrent.ConcurrentQueue<bool>();
+        await using var receiver = await Downstream.StartAsync((call, request) =>
+        {
+            var valid = SignatureVerifies(key, request);
+            verdicts.Enqueue(valid);
+            return !valid ? 401 : call == 1 ? 503 : 200;
+        });
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "partner", receiver.Url("/hooks"));
+        settings["Router:Destinations:partner:SigningSecret"] = "whsec_" + Convert.ToBase64String(key);
+        RouterScenario.Route(settings, "all", "partner");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(
+                scenario.SourceTopic,
+                RouterScenario.Event("evt_signed", body: "{\"amount\":4200}"));
+        }
+
+        await Eventually.TrueAsync(() => receiver.Accepted.Count == 1, Patience, "the retry is accepted");
+        Assert.Equal([true, true], verdicts);
+        Assert.All(receiver.Received, r => Assert.Equal("evt_signed", r.Headers["webhook-id"]));
+    }
+
+    [Theory]
+    [InlineData("whsec_c2hvcnQ=")]
+    [InlineData("not base64 at all!")]
+    public async Task Start_BadSigningSecret_RefusesNamingTheKeyButNotTheSecret(string secret)
+    {
+        var app = RouterApp.Build(Args($"--Router:Destinations:crm:SigningSecret={secret}"));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        var message = GatewayHost.DescribeInvalidConfiguration(error);
+        Assert.Contains("Router:Destinations:crm:SigningSecret", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, message, StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
+    private static void OAuth2(Dictionary<string, string> settings, string destination, Uri tokenEndpoint)
+    {
+        var auth = $"Router:Destinations:{destination}:Auth:";
+        settings[auth + "Type"] = "oauth2";
+        settings[auth + "TokenEndpoint"] = tokenEndpoint.ToString();
+        settings[auth + "ClientId"] = FakeAuthorizationServer.ClientId;
+        settings[auth + "ClientSecret"] = FakeAuthorizationServer.ClientSecret;
+        settings[auth + "Scope"] = "orders.write";
+        settings[auth + "Audience"] = "https://erp.example.com";
+    }
+
+    // Verified the way a receiver would, without the router's signer: HMAC-SHA256 over
+    // "{id}.{timestamp}.{body}" with the decoded secret, compared with each v1 entry.
+    private static bool SignatureVerifies(byte[] key, ReceivedRequest request)
+    {
+        if (!request.Headers.TryGetValue("webhook-id", out var id)
+            || !request.Headers.TryGetValue("webhook-timestamp", out var timestamp)
+            || !request.Headers.TryGetValue("webhook-signature", out var signature))
+        {
+            return false;
+        }
+
+        var expected = Convert.ToBase64String(
+            HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.{request.Body}")));
+        return signature.Split(' ').Any(s => s == "v1," + expected);
     }
 }
