@@ -75,6 +75,12 @@ public sealed class DestinationOptions
     /// <summary>The team topic of a <c>kafka</c> destination.</summary>
     public string? Topic { get; set; }
 
+    /// <summary>
+    /// How a <c>kafka</c> destination writes: <c>binary</c> (the record as it came) or
+    /// <c>structured-json</c> (a JSON CloudEvent with its schema in the Schema Registry).
+    /// </summary>
+    public string Format { get; set; } = DestinationFormats.Binary;
+
     /// <summary>A JavaScript transformation of the event; null sends the event as it is.</summary>
     public string? Transform { get; set; }
 
@@ -92,6 +98,14 @@ public sealed class DestinationOptions
 
     /// <summary>How many deliveries to this destination run at once in this process.</summary>
     public int MaxInFlight { get; set; } = 64;
+}
+
+/// <summary>The record formats of a <c>kafka</c> destination.</summary>
+public static class DestinationFormats
+{
+    public const string Binary = "binary";
+
+    public const string StructuredJson = "structured-json";
 }
 
 /// <summary>How an <c>http</c> destination authenticates.</summary>

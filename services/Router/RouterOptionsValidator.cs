@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Router;
 
 /// <summary>Checks the whole <c>Router</c> section and names the key of every error.</summary>
-internal sealed class RouterOptionsValidator(IHostEnvironment environment, IOptions<TransformOptions> limits)
+internal sealed class RouterOptionsValidator(
+    IHostEnvironment environment,
+    IOptions<TransformOptions> limits,
+    IOptions<SchemaRegistryOptions> registry)
     : IValidateOptions<RouterOptions>
 {
     private const string Routes = RouterOptions.SectionName + ":Routes";
@@ -54,7 +57,7 @@ internal sealed class RouterOptionsValidator(IHostEnvironment environment, IOpti
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static void ValidateDestination(string key, DestinationOptions settings, List<string> errors)
+    private void ValidateDestination(string key, DestinationOptions settings, List<string> errors)
     {
         switch (settings.Type.ToUpperInvariant())
         {
@@ -93,6 +96,20 @@ internal sealed class RouterOptionsValidator(IHostEnvironment environment, IOpti
                 if (string.IsNullOrWhiteSpace(settings.Topic))
                 {
                     errors.Add($"{key}:Topic is required for a kafka destination.");
+                }
+
+                if (settings.Format.Equals(DestinationFormats.StructuredJson, StringComparison.OrdinalIgnoreCase))
+                {
+                    if (string.IsNullOrWhiteSpace(registry.Value.Url))
+                    {
+                        errors.Add($"{SchemaRegistryOptions.SectionName}:Url is required by {key}:Format "
+                            + $"'{DestinationFormats.StructuredJson}'.");
+                    }
+                }
+                else if (!settings.Format.Equals(DestinationFormats.Binary, StringComparison.OrdinalIgnoreCase))
+                {
+                    errors.Add($"{key}:Format must be '{DestinationFormats.Binary}' or "
+                        + $"'{DestinationFormats.StructuredJson}'.");
                 }
 
                 break;

@@ -1,6 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
+using Confluent.Kafka;
+using Confluent.SchemaRegistry;
+using Confluent.SchemaRegistry.Serdes;
 using Gateway.Router;
+using Gateway.Router.Delivery;
 using Gateway.Testing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -344,5 +348,122 @@ public sealed class RouterDeliveryTests
         var expected = Convert.ToBase64String(
             HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.{request.Body}")));
         return signature.Split(' ').Any(s => s == "v1," + expected);
+    }
+
+    [Fact]
+    public async Task Deliver_StructuredKafkaDestination_TeamReadsItWithJsonDeserializer()
+    {
+        var scenario = new RouterScenario("structured");
+        await scenario.CreateTopicsAsync();
+        await using var registry = await FakeSchemaRegistry.StartAsync();
+        var teamTopic = TestKafka.UniqueTopic("team.billing");
+        await TestKafka.Shared.CreateTopicAsync(teamTopic, 1);
+        var settings = scenario.Settings();
+        Structured(settings, "billing", teamTopic, registry.Url);
+        RouterScenario.Route(settings, "all", "billing");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(
+                scenario.SourceTopic,
+                RouterScenario.Event("evt_team", key: "cus_7", body: "{\"id\":\"cus_7\",\"amount\":12.5}"));
+        }
+
+        var record = Assert.Single(TestKafka.Shared.ReadAll(teamTopic, 1, Patience));
+        Assert.Equal("cus_7", Encoding.UTF8.GetString(record.Message.Key!));
+        Assert.Contains($"POST /subjects/{teamTopic}-value/versions", registry.Calls);
+        using var client = new CachedSchemaRegistryClient(new SchemaRegistryConfig { Url = registry.Url });
+        var deserializer = new JsonDeserializer<StructuredCloudEvent>(client, new JsonDeserializerConfig());
+        var read = await deserializer.DeserializeAsync(
+            record.Message.Value,
+            isNull: false,
+            new SerializationContext(MessageComponentType.Value, teamTopic, record.Message.Headers));
+        Assert.Equal("evt_team", read.Id);
+        Assert.Equal("/webhooks/stripe", read.Source);
+        Assert.Equal("com.stripe.customer.created", read.Type);
+        Assert.Equal("application/json", read.DataContentType);
+        Assert.Equal("cus_7", (string?)read.Data!["id"]);
+        Assert.Equal(12.5m, (decimal)read.Data["amount"]!);
+    }
+
+    [Fact]
+    public async Task Deliver_StructuredRequireExistingWithoutSchema_DeadLettersNamingTheSubject()
+    {
+        var scenario = new RouterScenario("structured-missing");
+        await scenario.CreateTopicsAsync();
+        await using var registry = await FakeSchemaRegistry.StartAsync();
+        var teamTopic = TestKafka.UniqueTopic("team.billing");
+        await TestKafka.Shared.CreateTopicAsync(teamTopic, 1);
+        var settings = scenario.Settings();
+        Structured(settings, "billing", teamTopic, registry.Url);
+        settings["Router:SchemaRegistry:Registration"] = "RequireExisting";
+        RouterScenario.Route(settings, "all", "billing");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_unregistered"));
+        }
+
+        var dead = Assert.Single(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, Patience));
+        Assert.Equal("permanent", RouterScenario.Header(dead, RouterHeaders.FailureKind));
+        Assert.Equal("1", RouterScenario.Header(dead, RouterHeaders.Attempts));
+        Assert.Contains(
+            $"'{teamTopic}-value'",
+            RouterScenario.Header(dead, RouterHeaders.Error),
+            StringComparison.Ordinal);
+        Assert.Empty(TestKafka.Shared.ReadAll(teamTopic, 1, TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public async Task Deliver_SchemaRegistryUnreachable_RetriesThroughTheLaneBeforeDeadLettering()
+    {
+        var scenario = new RouterScenario("structured-down", retryLevels: 1);
+        await scenario.CreateTopicsAsync();
+        var teamTopic = TestKafka.UniqueTopic("team.billing");
+        await TestKafka.Shared.CreateTopicAsync(teamTopic, 1);
+        var settings = scenario.Settings(retryDelay: TimeSpan.FromSeconds(1));
+        Structured(settings, "billing", teamTopic, $"http://127.0.0.1:{Ports.Free()}");
+        settings["Router:SchemaRegistry:RequestTimeout"] = "00:00:02";
+        RouterScenario.Route(settings, "all", "billing");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_no_registry"));
+        }
+
+        var dead = Assert.Single(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, Patience));
+        Assert.Equal("exhausted", RouterScenario.Header(dead, RouterHeaders.FailureKind));
+        Assert.Equal("4", RouterScenario.Header(dead, RouterHeaders.Attempts));
+        Assert.Contains("Schema Registry", RouterScenario.Header(dead, RouterHeaders.Error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_StructuredWithoutRegistryUrl_RefusesNamingTheKey()
+    {
+        var app = RouterApp.Build(Args(
+            "--Router:Destinations:team:Type=kafka",
+            "--Router:Destinations:team:Topic=team.billing",
+            "--Router:Destinations:team:Format=structured-json"));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        var message = GatewayHost.DescribeInvalidConfiguration(error);
+        Assert.Contains("Router:SchemaRegistry:Url", message, StringComparison.Ordinal);
+        Assert.Contains("Router:Destinations:team:Format", message, StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
+    private static void Structured(Dictionary<string, string> settings, string name, string topic, string registryUrl)
+    {
+        settings[$"Router:Destinations:{name}:Type"] = "kafka";
+        settings[$"Router:Destinations:{name}:Topic"] = topic;
+        settings[$"Router:Destinations:{name}:Format"] = "structured-json";
+        settings["Router:SchemaRegistry:Url"] = registryUrl;
     }
 }
