@@ -6,6 +6,8 @@ using Confluent.SchemaRegistry.Serdes;
 using Gateway.Router;
 using Gateway.Router.Delivery;
 using Gateway.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -465,5 +467,30 @@ public sealed class RouterDeliveryTests
         settings[$"Router:Destinations:{name}:Topic"] = topic;
         settings[$"Router:Destinations:{name}:Format"] = "structured-json";
         settings["Router:SchemaRegistry:Url"] = registryUrl;
+    }
+
+    [Fact]
+    public void Start_ShippedSampleSettingsWithSecrets_PassValidation()
+    {
+        var sample = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "samples", "appsettings.Sample.json"))
+            .Build();
+        var args = sample.AsEnumerable()
+            .Where(s => s.Value is not null)
+            .Select(s => $"--{s.Key}={s.Value}")
+            .Concat(
+            [
+                $"--contentRoot={AppContext.BaseDirectory}",
+                "--Router:Destinations:hubspot:Auth:Token=pat-na1-0000",
+                "--Router:Destinations:erp:Auth:ClientSecret=s3cret",
+                "--Router:Destinations:erp:SigningSecret=whsec_" + Convert.ToBase64String(new byte[32]),
+            ]);
+        var app = RouterApp.Build([.. Args(), .. args]);
+
+        var options = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value;
+
+        Assert.Equal("samples/erp-sales-order.js", options.Destinations["erp"].TransformFile);
+        Assert.Equal("oauth2", options.Destinations["erp"].Auth.Type);
+        Assert.Equal(3, options.Routes.Values.Count(r => r.Filter is not null));
     }
 }
