@@ -42,7 +42,9 @@ internal sealed class DestinationCatalog : IDisposable
         SchemaRegistryPublisher? publisher = null;
         foreach (var (name, settings) in router.Destinations)
         {
-            var structured = settings.Format.Equals(DestinationFormats.StructuredJson, StringComparison.OrdinalIgnoreCase);
+            var structured = settings.Format.Equals(
+                DestinationFormats.StructuredJson,
+                StringComparison.OrdinalIgnoreCase);
             if (structured && publisher is null)
             {
                 // One registry client for every structured destination, so schema ids are cached once.

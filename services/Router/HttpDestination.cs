@@ -130,7 +130,8 @@ internal sealed class HttpDestination : IDestination, IDisposable
                 ? DeliveryOutcome.Transient(ex.Message)
                 : DeliveryOutcome.Permanent(ex.Message);
         }
-        catch (HttpRequestException ex) when (_tokenClient is not null && ex.HttpRequestError == HttpRequestError.Unknown)
+        catch (HttpRequestException ex)
+            when (_tokenClient is not null && ex.HttpRequestError == HttpRequestError.Unknown)
         {
             return DeliveryOutcome.Transient(ex.Message);
         }

@@ -84,7 +84,9 @@ public sealed class DestinationOptions
     /// <summary>A JavaScript transformation of the event; null sends the event as it is.</summary>
     public string? Transform { get; set; }
 
-    /// <summary>A file holding the transformation, relative to the content root; instead of <see cref="Transform"/>.</summary>
+    /// <summary>
+    /// A file holding the transformation, relative to the content root; instead of <see cref="Transform"/>.
+    /// </summary>
     public string? TransformFile { get; set; }
 
     /// <summary>
@@ -145,10 +147,13 @@ public sealed class HttpAuthOptions
 
     public TimeSpan DefaultLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The settings of the client-credentials handler; null when the client authentication is unknown.</summary>
+    /// <summary>
+    /// The settings of the client-credentials handler; null when the client authentication is unknown.
+    /// </summary>
     internal Delivery.OAuth2ClientCredentialsOptions? ToOAuth2()
     {
-        if (!Enum.TryParse<Delivery.OAuth2ClientAuthentication>(ClientAuthentication, true, out var clientAuthentication)
+        if (!Enum.TryParse<Delivery.OAuth2ClientAuthentication>(
+                ClientAuthentication, true, out var clientAuthentication)
             || !Enum.IsDefined(clientAuthentication))
         {
             return null;

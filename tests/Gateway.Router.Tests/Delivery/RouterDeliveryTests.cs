@@ -147,7 +147,8 @@ public sealed class RouterDeliveryTests
 
         // Statements unlimited, so it is the clock that stops the loop.
         settings["Router:Transform:Timeout"] = "00:00:00.500";
-        settings["Router:Transform:MaxStatements"] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Router:Transform:MaxStatements"] =
+            int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture);
         RouterScenario.Route(settings, "all", "crm");
         await using var router = await RouterScenario.StartRouterAsync(settings);
         await RouterScenario.WaitForAssignmentAsync(router);
@@ -263,8 +264,12 @@ public sealed class RouterDeliveryTests
 
     [Theory]
     [InlineData("Router:Destinations:crm:Auth:TokenEndpoint", "--Router:Destinations:crm:Auth:ClientSecret=x")]
-    [InlineData("Router:Destinations:crm:Auth:ClientSecret", "--Router:Destinations:crm:Auth:TokenEndpoint=https://id.example.com/token")]
-    [InlineData("Router:Destinations:crm:Auth:ClientAuthentication", "--Router:Destinations:crm:Auth:ClientAuthentication=jwt")]
+    [InlineData(
+        "Router:Destinations:crm:Auth:ClientSecret",
+        "--Router:Destinations:crm:Auth:TokenEndpoint=https://id.example.com/token")]
+    [InlineData(
+        "Router:Destinations:crm:Auth:ClientAuthentication",
+        "--Router:Destinations:crm:Auth:ClientAuthentication=jwt")]
     public async Task Start_IncompleteOAuth2_RefusesNamingTheKey(string key, string setting)
     {
         var app = RouterApp.Build(Args(
