@@ -47,6 +47,12 @@ internal sealed class CircuitBreaker(BreakerOptions options, TimeProvider time)
         lock (_gate)
         {
             _probing = false;
+            if (result == DeliveryResult.Skipped)
+            {
+                // Nothing was sent, so a skip says nothing about the destination's health.
+                return;
+            }
+
             if (result != DeliveryResult.Transient)
             {
                 _failures = 0;

@@ -18,6 +18,9 @@ internal enum DeliveryResult
     Delivered,
     Transient,
     Permanent,
+
+    /// <summary>The destination's transformation declined the event: finished, not sent.</summary>
+    Skipped,
 }
 
 /// <summary>What one attempt achieved; <paramref name="Reason"/> is short and holds no secret.</summary>
@@ -28,6 +31,8 @@ internal sealed record DeliveryOutcome(
     string? Reason = null)
 {
     public static readonly DeliveryOutcome Success = new(DeliveryResult.Delivered);
+
+    public static readonly DeliveryOutcome Skip = new(DeliveryResult.Skipped, Reason: "skipped by the transformation");
 
     public static DeliveryOutcome Transient(string reason, int? status = null, TimeSpan? retryAfter = null) =>
         new(DeliveryResult.Transient, status, retryAfter, reason);

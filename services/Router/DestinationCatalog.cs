@@ -1,4 +1,5 @@
 using Gateway.Kafka;
+using Gateway.Router.Delivery;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Router;
@@ -26,16 +27,42 @@ internal sealed class DestinationSlot(IDestination destination, DestinationOptio
 internal sealed class DestinationCatalog : IDisposable
 {
     private readonly Dictionary<string, DestinationSlot> _slots = new(StringComparer.Ordinal);
+    private readonly Confluent.SchemaRegistry.CachedSchemaRegistryClient? _registryClient;
 
-    public DestinationCatalog(IOptions<RouterOptions> options, EventProducer producer, TimeProvider time)
+    public DestinationCatalog(
+        IOptions<RouterOptions> options,
+        IOptions<TransformOptions> limits,
+        IHostEnvironment environment,
+        EventProducer producer,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        IOptions<SchemaRegistryOptions> registry)
     {
         var router = options.Value;
+        SchemaRegistryPublisher? publisher = null;
         foreach (var (name, settings) in router.Destinations)
         {
+            var structured = settings.Format.Equals(
+                DestinationFormats.StructuredJson,
+                StringComparison.OrdinalIgnoreCase);
+            if (structured && publisher is null)
+            {
+                // One registry client for every structured destination, so schema ids are cached once.
+                var client = SchemaRegistryPublisher.CreateRegistryClient(registry.Value);
+                _registryClient = client;
+                publisher = new SchemaRegistryPublisher(producer, client, registry.Value.Registration);
+            }
+
             IDestination destination = settings.Type.ToUpperInvariant() switch
             {
+                "KAFKA" when structured => new StructuredKafkaDestination(name, settings.Topic!, publisher!),
                 "KAFKA" => new KafkaDestination(name, settings.Topic!, producer),
-                _ => new HttpDestination(name, settings),
+                _ => new HttpDestination(
+                    name,
+                    settings,
+                    DestinationTransform.Compile(settings, environment.ContentRootPath, limits.Value),
+                    time,
+                    loggers.CreateLogger<OAuth2ClientCredentialsHandler>()),
             };
             _slots[name] = new DestinationSlot(destination, settings, new CircuitBreaker(router.Breaker, time));
         }
@@ -51,5 +78,7 @@ internal sealed class DestinationCatalog : IDisposable
         {
             slot.Dispose();
         }
+
+        _registryClient?.Dispose();
     }
 }

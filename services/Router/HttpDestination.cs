@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using Gateway.Contracts;
+using Gateway.Router.Delivery;
 
 namespace Gateway.Router;
 
@@ -17,22 +18,50 @@ internal sealed class HttpDestination : IDestination, IDisposable
     private readonly HttpClient _client;
     private readonly Uri _url;
     private readonly HttpMethod _method;
+    private readonly EventTransformer? _transformer;
+    private readonly bool _signs;
+    private readonly HttpClient? _tokenClient;
 
-    public HttpDestination(string name, DestinationOptions options)
+    public HttpDestination(
+        string name,
+        DestinationOptions options,
+        EventTransformer? transformer = null,
+        TimeProvider? time = null,
+        ILogger? logger = null)
     {
         Name = name;
         _options = options;
+        _transformer = transformer;
         _url = new Uri(options.Url!, UriKind.Absolute);
         _method = new HttpMethod(options.Method.ToUpperInvariant());
-        var allowPrivate = options.AllowPrivateNetworks;
-        var handler = new SocketsHttpHandler
+        time ??= TimeProvider.System;
+
+        // Outermost first: the token handler may resend, and each send is signed anew below it.
+        HttpMessageHandler handler = GuardedHandler(options.AllowPrivateNetworks);
+        if (options.SigningSecret is { } secrets)
         {
-            // A redirect could lead anywhere, including past the address guard's intent.
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectCallback = (context, ct) => AddressGuard.ConnectAsync(context.DnsEndPoint, allowPrivate, ct),
-        };
+            var signer = StandardWebhooksSigner.Create(RouterOptionsValidator.SplitSecrets(secrets));
+            handler = new WebhookSigningHandler(signer, time) { InnerHandler = handler };
+            _signs = true;
+        }
+
+        if (options.Auth.Type.Equals("oauth2", StringComparison.OrdinalIgnoreCase))
+        {
+            // The token endpoint is reached under the same address rules as the destination.
+            _tokenClient = new HttpClient(GuardedHandler(options.AllowPrivateNetworks))
+            {
+                Timeout = options.Timeout,
+            };
+            handler = new OAuth2ClientCredentialsHandler(
+                options.Auth.ToOAuth2()!,
+                _tokenClient,
+                time,
+                logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
+            {
+                InnerHandler = handler,
+            };
+        }
+
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
@@ -40,13 +69,47 @@ internal sealed class HttpDestination : IDestination, IDisposable
 
     public async Task<DeliveryOutcome> DeliverAsync(RoutedEvent routedEvent, CancellationToken cancellationToken)
     {
+        HttpRequestMessage request;
+        if (_transformer is null)
+        {
+            request = BuildRequest(routedEvent);
+        }
+        else
+        {
+            var transformed = _transformer.Transform(
+                TransformEvent.FromRecord(routedEvent.Headers, routedEvent.Record.Message.Value),
+                cancellationToken);
+            switch (transformed)
+            {
+                case TransformedRequest shaped:
+                    request = shaped.ToHttpRequest(_url, _method);
+                    AddRouterHeaders(request, routedEvent);
+                    break;
+                case TransformFailed failed:
+                    // The reason names the failure only; the event itself stays in the dead-letter record.
+                    return DeliveryOutcome.Permanent($"transformation failed ({failed.Error}): {failed.Message}");
+                default:
+                    return DeliveryOutcome.Skip;
+            }
+        }
+
+        using var sent = request;
+        if (_signs)
+        {
+            if (routedEvent.Id.Contains('.', StringComparison.Ordinal))
+            {
+                return DeliveryOutcome.Permanent("the event id contains '.', which Standard Webhooks cannot sign");
+            }
+
+            sent.Options.Set(WebhookSigningHandler.EventId, routedEvent.Id);
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
-        using var request = BuildRequest(routedEvent);
         try
         {
             using var response = await _client.SendAsync(
-                request,
+                sent,
                 HttpCompletionOption.ResponseHeadersRead,
                 timeout.Token);
             return await ClassifyAsync(response, timeout.Token);
@@ -60,13 +123,38 @@ internal sealed class HttpDestination : IDestination, IDisposable
         {
             return DeliveryOutcome.Permanent("address refused: " + refusal.Message);
         }
+        catch (HttpRequestException ex) when (ex.StatusCode is { } status)
+        {
+            // Only the token endpoint's refusals carry a status here; its message holds no secret.
+            return Classify((int)status) == DeliveryResult.Transient
+                ? DeliveryOutcome.Transient(ex.Message)
+                : DeliveryOutcome.Permanent(ex.Message);
+        }
+        catch (HttpRequestException ex)
+            when (_tokenClient is not null && ex.HttpRequestError == HttpRequestError.Unknown)
+        {
+            return DeliveryOutcome.Transient(ex.Message);
+        }
         catch (HttpRequestException ex)
         {
             return DeliveryOutcome.Transient($"connection failed ({ex.HttpRequestError})");
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _tokenClient?.Dispose();
+    }
+
+    private static SocketsHttpHandler GuardedHandler(bool allowPrivate) => new()
+    {
+        // A redirect could lead anywhere, including past the address guard's intent.
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectCallback = (context, ct) => AddressGuard.ConnectAsync(context.DnsEndPoint, allowPrivate, ct),
+    };
 
     /// <summary>Sorts a status into delivered, worth retrying, or never going to work.</summary>
     internal static DeliveryResult Classify(int status) => status switch
@@ -111,6 +199,30 @@ internal sealed class HttpDestination : IDestination, IDisposable
 
         AddAuthentication(request);
         return request;
+    }
+
+    /// <summary>
+    /// Adds the idempotency key, the configured headers the script did not set, and the
+    /// authentication to a request a transformation shaped; the script decides the rest.
+    /// </summary>
+    private void AddRouterHeaders(HttpRequestMessage request, RoutedEvent routedEvent)
+    {
+        request.Headers.Remove(_options.IdempotencyHeader);
+        request.Headers.TryAddWithoutValidation(_options.IdempotencyHeader, routedEvent.Id);
+        foreach (var (name, value) in _options.Headers)
+        {
+            if (request.Headers.Contains(name) || request.Content?.Headers.Contains(name) == true)
+            {
+                continue;
+            }
+
+            if (!request.Headers.TryAddWithoutValidation(name, value) && request.Content is not null)
+            {
+                request.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        AddAuthentication(request);
     }
 
     private void AddAuthentication(HttpRequestMessage request)

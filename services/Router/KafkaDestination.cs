@@ -31,7 +31,7 @@ internal sealed class KafkaDestination(string name, string topic, EventProducer 
         }
     }
 
-    private static bool IsPermanent(ErrorCode code) => code is ErrorCode.MsgSizeTooLarge
+    internal static bool IsPermanent(ErrorCode code) => code is ErrorCode.MsgSizeTooLarge
         or ErrorCode.TopicAuthorizationFailed
         or ErrorCode.InvalidRecord
         or ErrorCode.TopicException;

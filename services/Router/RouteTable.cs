@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Gateway.Router.Delivery;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Router;
@@ -60,18 +61,23 @@ internal sealed class RouteTable
         private readonly Regex[] _types = [.. options.Types.Select(Wildcard)];
         private readonly Regex[] _subjects = [.. options.Subjects.Select(Wildcard)];
 
+        // The validator has already parsed the filter, so a bad one never gets here.
+        private readonly RouteFilter? _filter =
+            string.IsNullOrWhiteSpace(options.Filter) ? null : RouteFilter.Parse(options.Filter);
+
         public string Name { get; } = name;
 
         public IReadOnlyList<string> Destinations { get; } = options.Destinations;
 
         public bool Strict { get; } = options.StrictOrdering;
 
-        // The JSON body/header filter (Router:Routes:<name>:Filter) is evaluated by the filter
-        // engine once it is wired in; until then a route with a filter matches on the rest.
+        // The filter goes last: it may parse the body, which the cheap checks often make unnecessary.
         public bool Matches(RoutedEvent routedEvent) =>
             (_sources.Count == 0 || _sources.Contains(routedEvent.SourceName))
             && (_types.Length == 0 || Array.Exists(_types, t => t.IsMatch(routedEvent.Type)))
             && (_subjects.Length == 0
-                || (routedEvent.Subject is { } subject && Array.Exists(_subjects, s => s.IsMatch(subject))));
+                || (routedEvent.Subject is { } subject && Array.Exists(_subjects, s => s.IsMatch(subject))))
+            && (_filter is null
+                || _filter.Matches(TransformEvent.FromRecord(routedEvent.Headers, routedEvent.Record.Message.Value)));
     }
 }

@@ -1,3 +1,4 @@
+using Gateway.Router.Delivery;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,7 @@ public static class RouterApp
         builder.AddServiceDefaults();
         builder.AddGatewayKafka();
         builder.AddGatewayRedis();
+        builder.AddRouterDelivery();
         builder.AddRouter();
 
         var app = builder.Build();

@@ -129,8 +129,8 @@ internal sealed partial class RouterHandler(
 
         if (claim is { } held)
         {
-            // Delivered: remembered. Failed: given up, so the retry or a replay can claim it.
-            if (outcome.Result == DeliveryResult.Delivered)
+            // Delivered or skipped: remembered. Failed: given up, so the retry or a replay can claim it.
+            if (outcome.Result is DeliveryResult.Delivered or DeliveryResult.Skipped)
             {
                 await MarkDoneAsync(target.Destination, routedEvent.Id, ct);
             }
@@ -228,7 +228,7 @@ internal sealed partial class RouterHandler(
             var outcome = await AttemptOnceAsync(slot, routedEvent, target, ct);
             slot.Breaker.Record(outcome.Result);
             failures.Attempts++;
-            if (outcome.Result == DeliveryResult.Delivered)
+            if (outcome.Result is DeliveryResult.Delivered or DeliveryResult.Skipped)
             {
                 failures.LastError = null;
                 return outcome;
@@ -271,7 +271,7 @@ internal sealed partial class RouterHandler(
         {
             var outcome = await slot.Destination.DeliverAsync(routedEvent, ct);
             telemetry.Attempt(target.Destination, outcome.Result, Stopwatch.GetElapsedTime(started));
-            if (outcome.Result != DeliveryResult.Delivered)
+            if (outcome.Result is not DeliveryResult.Delivered and not DeliveryResult.Skipped)
             {
                 activity?.SetStatus(ActivityStatusCode.Error, outcome.Reason);
                 activity?.SetTag("http.response.status_code", outcome.Status);
@@ -300,6 +300,11 @@ internal sealed partial class RouterHandler(
                 failures.LastFailureAt = null;
                 telemetry.Delivery(target.Destination, "delivered");
                 LogDelivered(routedEvent.Id, target.Destination, failures.Attempts);
+                break;
+            case DeliveryResult.Skipped:
+                failures.LastFailureAt = null;
+                telemetry.Delivery(target.Destination, "skipped");
+                LogSkipped(routedEvent.Id, target.Destination);
                 break;
             case DeliveryResult.Transient when level < lane.Levels:
                 await ScheduleAsync(routedEvent, target, failures, level + 1, ct);
@@ -473,4 +478,8 @@ internal sealed partial class RouterHandler(
     [LoggerMessage(EventId = 4109, EventName = "ReleaseFailed", Level = LogLevel.Warning,
         Message = "Releasing the claim of event {EventId} for {Destination} failed; it expires with its lease")]
     private partial void LogReleaseFailed(Exception exception, string eventId, string destination);
+
+    [LoggerMessage(EventId = 4110, EventName = "EventSkipped", Level = LogLevel.Debug,
+        Message = "Event {EventId} skipped for {Destination}: its transformation declined it")]
+    private partial void LogSkipped(string eventId, string destination);
 }

@@ -75,8 +75,25 @@ public sealed class DestinationOptions
     /// <summary>The team topic of a <c>kafka</c> destination.</summary>
     public string? Topic { get; set; }
 
+    /// <summary>
+    /// How a <c>kafka</c> destination writes: <c>binary</c> (the record as it came) or
+    /// <c>structured-json</c> (a JSON CloudEvent with its schema in the Schema Registry).
+    /// </summary>
+    public string Format { get; set; } = DestinationFormats.Binary;
+
     /// <summary>A JavaScript transformation of the event; null sends the event as it is.</summary>
     public string? Transform { get; set; }
+
+    /// <summary>
+    /// A file holding the transformation, relative to the content root; instead of <see cref="Transform"/>.
+    /// </summary>
+    public string? TransformFile { get; set; }
+
+    /// <summary>
+    /// Standard Webhooks secrets (<c>whsec_...</c>), newest first and space-separated during a
+    /// rotation; null sends no signature.
+    /// </summary>
+    public string? SigningSecret { get; set; }
 
     /// <summary>False delivers without the Redis claim and relies on the idempotency key alone.</summary>
     public bool Dedup { get; set; } = true;
@@ -85,10 +102,18 @@ public sealed class DestinationOptions
     public int MaxInFlight { get; set; } = 64;
 }
 
+/// <summary>The record formats of a <c>kafka</c> destination.</summary>
+public static class DestinationFormats
+{
+    public const string Binary = "binary";
+
+    public const string StructuredJson = "structured-json";
+}
+
 /// <summary>How an <c>http</c> destination authenticates.</summary>
 public sealed class HttpAuthOptions
 {
-    /// <summary><c>none</c>, <c>bearer</c>, <c>basic</c> or <c>apikey</c>.</summary>
+    /// <summary><c>none</c>, <c>bearer</c>, <c>basic</c>, <c>apikey</c> or <c>oauth2</c>.</summary>
     public string Type { get; set; } = "none";
 
     public string? Token { get; set; }
@@ -101,6 +126,51 @@ public sealed class HttpAuthOptions
     public string? HeaderName { get; set; }
 
     public string? Key { get; set; }
+
+    /// <summary>The token URL of an <c>oauth2</c> destination (client-credentials grant).</summary>
+    public string? TokenEndpoint { get; set; }
+
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Space-separated scopes asked for; null asks for none.</summary>
+    public string? Scope { get; set; }
+
+    /// <summary>The <c>audience</c> parameter some authorization servers require.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary><c>Basic</c> (HTTP Basic) or <c>Form</c> (id and secret in the form body).</summary>
+    public string ClientAuthentication { get; set; } = "Basic";
+
+    public TimeSpan RefreshBeforeExpiry { get; set; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan DefaultLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The settings of the client-credentials handler; null when the client authentication is unknown.
+    /// </summary>
+    internal Delivery.OAuth2ClientCredentialsOptions? ToOAuth2()
+    {
+        if (!Enum.TryParse<Delivery.OAuth2ClientAuthentication>(
+                ClientAuthentication, true, out var clientAuthentication)
+            || !Enum.IsDefined(clientAuthentication))
+        {
+            return null;
+        }
+
+        return new Delivery.OAuth2ClientCredentialsOptions
+        {
+            TokenEndpoint = Uri.TryCreate(TokenEndpoint, UriKind.Absolute, out var endpoint) ? endpoint : null,
+            ClientId = ClientId,
+            ClientSecret = ClientSecret,
+            Scope = Scope,
+            Audience = Audience,
+            ClientAuthentication = clientAuthentication,
+            RefreshBeforeExpiry = RefreshBeforeExpiry,
+            DefaultLifetime = DefaultLifetime,
+        };
+    }
 }
 
 /// <summary>The router's consumer group.</summary>

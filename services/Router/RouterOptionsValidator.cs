@@ -1,9 +1,14 @@
+using Gateway.Router.Delivery;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Router;
 
 /// <summary>Checks the whole <c>Router</c> section and names the key of every error.</summary>
-internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
+internal sealed class RouterOptionsValidator(
+    IHostEnvironment environment,
+    IOptions<TransformOptions> limits,
+    IOptions<SchemaRegistryOptions> registry)
+    : IValidateOptions<RouterOptions>
 {
     private const string Routes = RouterOptions.SectionName + ":Routes";
     private const string Destinations = RouterOptions.SectionName + ":Destinations";
@@ -14,6 +19,7 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
         foreach (var (destination, settings) in options.Destinations)
         {
             ValidateDestination($"{Destinations}:{destination}", settings, errors);
+            ValidateTransform($"{Destinations}:{destination}", settings, errors);
         }
 
         foreach (var (route, settings) in options.Routes)
@@ -22,6 +28,18 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
             if (settings.Destinations.Count == 0)
             {
                 errors.Add($"{key}:Destinations must name at least one destination.");
+            }
+
+            if (!string.IsNullOrWhiteSpace(settings.Filter))
+            {
+                try
+                {
+                    _ = RouteFilter.Parse(settings.Filter);
+                }
+                catch (FormatException ex)
+                {
+                    errors.Add($"{key}:Filter is not a valid filter: {ex.Message}");
+                }
             }
 
             for (var i = 0; i < settings.Destinations.Count; i++)
@@ -39,7 +57,7 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static void ValidateDestination(string key, DestinationOptions settings, List<string> errors)
+    private void ValidateDestination(string key, DestinationOptions settings, List<string> errors)
     {
         switch (settings.Type.ToUpperInvariant())
         {
@@ -51,6 +69,18 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
                 }
 
                 ValidateAuth(key + ":Auth", settings.Auth, errors);
+                if (settings.SigningSecret is { } secrets)
+                {
+                    try
+                    {
+                        _ = StandardWebhooksSigner.Create(SplitSecrets(secrets));
+                    }
+                    catch (FormatException ex)
+                    {
+                        // The signer's message never repeats the secret.
+                        errors.Add($"{key}:SigningSecret is not usable: {ex.Message}");
+                    }
+                }
                 if (settings.Timeout <= TimeSpan.Zero)
                 {
                     errors.Add($"{key}:Timeout must be positive.");
@@ -68,6 +98,20 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
                     errors.Add($"{key}:Topic is required for a kafka destination.");
                 }
 
+                if (settings.Format.Equals(DestinationFormats.StructuredJson, StringComparison.OrdinalIgnoreCase))
+                {
+                    if (string.IsNullOrWhiteSpace(registry.Value.Url))
+                    {
+                        errors.Add($"{SchemaRegistryOptions.SectionName}:Url is required by {key}:Format "
+                            + $"'{DestinationFormats.StructuredJson}'.");
+                    }
+                }
+                else if (!settings.Format.Equals(DestinationFormats.Binary, StringComparison.OrdinalIgnoreCase))
+                {
+                    errors.Add($"{key}:Format must be '{DestinationFormats.Binary}' or "
+                        + $"'{DestinationFormats.StructuredJson}'.");
+                }
+
                 break;
             default:
                 errors.Add($"{key}:Type must be 'http' or 'kafka'.");
@@ -79,6 +123,44 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
             errors.Add($"{key}:MaxInFlight must be at least 1.");
         }
     }
+
+    private void ValidateTransform(string key, DestinationOptions settings, List<string> errors)
+    {
+        if (settings.Transform is null && settings.TransformFile is null)
+        {
+            return;
+        }
+
+        if (!settings.Type.Equals("http", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"{key}:Transform and {key}:TransformFile apply to http destinations only.");
+            return;
+        }
+
+        if (settings.Transform is not null && settings.TransformFile is not null)
+        {
+            errors.Add($"{key}:Transform and {key}:TransformFile cannot both be set.");
+            return;
+        }
+
+        var setting = key + (settings.Transform is null ? ":TransformFile" : ":Transform");
+        try
+        {
+            _ = DestinationTransform.Compile(settings, environment.ContentRootPath, limits.Value);
+        }
+        catch (FormatException ex)
+        {
+            errors.Add($"{setting} is not a usable transformation: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            errors.Add($"{setting} names a file that cannot be read ({ex.GetType().Name}).");
+        }
+    }
+
+    /// <summary>The secrets of a <c>SigningSecret</c> value, newest first.</summary>
+    internal static string[] SplitSecrets(string value) =>
+        value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static void ValidateAuth(string key, HttpAuthOptions auth, List<string> errors)
     {
@@ -97,8 +179,19 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
                 break;
             case "BEARER" or "BASIC" or "APIKEY":
                 break;
+            case "OAUTH2":
+                if (auth.ToOAuth2() is { } oauth2)
+                {
+                    errors.AddRange(oauth2.Validate(key));
+                }
+                else
+                {
+                    errors.Add($"{key}:ClientAuthentication must be Basic or Form.");
+                }
+
+                break;
             default:
-                errors.Add($"{key}:Type must be none, bearer, basic or apikey.");
+                errors.Add($"{key}:Type must be none, bearer, basic, apikey or oauth2.");
                 break;
         }
     }
