@@ -84,7 +84,10 @@ public sealed partial class ConsumerLoop : IDisposable
         return lag;
     }
 
-    /// <summary>Runs until <paramref name="stoppingToken"/> is cancelled, then drains, commits and leaves the group.</summary>
+    /// <summary>
+    /// Runs until <paramref name="stoppingToken"/> is cancelled, then drains, commits and leaves
+    /// the group.
+    /// </summary>
     public Task RunAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(
             () => Run(stoppingToken),
@@ -360,7 +363,8 @@ public sealed partial class ConsumerLoop : IDisposable
 
     [LoggerMessage(EventId = 1204, EventName = "HandlerFailed", Level = LogLevel.Warning,
         Message = "Handling {Topic} [{Partition}] @{Offset} failed; trying again in {Backoff}")]
-    private partial void LogHandlerFailed(Exception exception, string topic, int partition, long offset, TimeSpan backoff);
+    private partial void LogHandlerFailed(
+        Exception exception, string topic, int partition, long offset, TimeSpan backoff);
 
     [LoggerMessage(EventId = 1205, EventName = "CommitFailed", Level = LogLevel.Warning,
         Message = "Committing offsets failed with {Code}; the records will be consumed again")]

@@ -77,7 +77,10 @@ internal sealed class PartitionLane(
         }
     }
 
-    /// <summary>Stops taking work, drops records not started, and waits for the running ones up to <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Stops taking work, drops records not started, and waits for the running ones up to
+    /// <paramref name="timeout"/>.
+    /// </summary>
     /// <returns>True when everything running finished in time; false when some were abandoned.</returns>
     public bool Close(TimeSpan timeout)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -91,7 +92,11 @@ public static class ServiceDefaultsExtensions
             report.Entries.ToDictionary(
                 e => e.Key,
                 e => new HealthEntry(e.Value.Status.ToString(), e.Value.Description)));
-        return JsonSerializer.SerializeAsync(context.Response.Body, body, HealthJson.Default.HealthBody, context.RequestAborted);
+        return JsonSerializer.SerializeAsync(
+            context.Response.Body,
+            body,
+            HealthJson.Default.HealthBody,
+            context.RequestAborted);
     }
 }
 
@@ -99,6 +104,6 @@ internal sealed record HealthEntry(string Status, string? Description);
 
 internal sealed record HealthBody(string Status, Dictionary<string, HealthEntry> Checks);
 
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(HealthBody))]
-internal sealed partial class HealthJson : System.Text.Json.Serialization.JsonSerializerContext;
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(HealthBody))]
+internal sealed partial class HealthJson : JsonSerializerContext;

@@ -89,6 +89,7 @@ public sealed class ComposeFileTests
             directory = directory.Parent;
         }
 
-        return directory?.FullName ?? throw new InvalidOperationException("Gateway.sln not found above the test folder");
+        return directory?.FullName
+            ?? throw new InvalidOperationException("Gateway.sln not found above the test folder");
     }
 }

@@ -39,7 +39,8 @@ public sealed class KubernetesManifestTests
 
         Assert.Equal("ingress", Path(hpa, "spec", "scaleTargetRef", "name"));
         Assert.Equal("router", Path(keda, "spec", "scaleTargetRef", "name"));
-        var trigger = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)keda.Children["spec"]).Children["triggers"]).Children[0];
+        var spec = (YamlMappingNode)keda.Children["spec"];
+        var trigger = (YamlMappingNode)((YamlSequenceNode)spec.Children["triggers"]).Children[0];
         Assert.Equal("kafka", Path(trigger, "type"));
         Assert.Equal("gateway-router", Path(trigger, "metadata", "consumerGroup"));
     }
@@ -56,7 +57,9 @@ public sealed class KubernetesManifestTests
 
         var resources = (YamlSequenceNode)((YamlMappingNode)stream.Documents[0].RootNode).Children["resources"];
         Assert.NotEmpty(resources.Children);
-        Assert.All(resources.Children, r => Assert.True(File.Exists(System.IO.Path.Combine(folder, r.ToString())), r.ToString()));
+        Assert.All(
+            resources.Children,
+            r => Assert.True(File.Exists(System.IO.Path.Combine(folder, r.ToString())), r.ToString()));
     }
 
     private static YamlMappingNode Container(string deployment)
