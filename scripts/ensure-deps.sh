@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure the programs that `make run` and `make test` start are installed: redis-server, and
-# a font for the benchmark's charts.
+# a font for the benchmark's charts (the tests run the benchmark's short mode, which draws them).
 # On Debian or Ubuntu as root it installs them; elsewhere it says exactly what to install.
 set -euo pipefail
 
@@ -24,5 +24,6 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
 fi
 
 echo "Missing: ${missing[*]}." >&2
-echo "Install it first, e.g. 'sudo apt-get install redis-server' (Debian/Ubuntu) or 'brew install redis' (macOS)." >&2
+echo "Install them first: 'sudo apt-get install ${missing[*]}' on Debian or Ubuntu." >&2
+echo "Elsewhere: a redis-server binary on PATH (e.g. 'brew install redis') and any TrueType font." >&2
 exit 1

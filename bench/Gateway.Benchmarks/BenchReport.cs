@@ -113,6 +113,9 @@ internal sealed class RouterReport : ScenarioReport
     public int Events { get; set; }
     public int Partitions { get; set; }
     public int InFlightPerPartition { get; set; }
+
+    /// <summary>The sink destination's per-process limit (<c>MaxInFlight</c>) in this scenario.</summary>
+    public int InFlightPerRouter { get; set; }
     public SortedDictionary<string, RateRun> Runs { get; } = new(StringComparer.Ordinal);
 }
 
@@ -150,5 +153,8 @@ internal sealed class ScaleOutReport : ScenarioReport
 
     public int Partitions { get; set; }
     public int InFlightPerPartition { get; set; }
+
+    /// <summary>Each router's limit on deliveries at once to the sink (<c>MaxInFlight</c>).</summary>
+    public int InFlightPerRouter { get; set; }
     public SortedDictionary<string, RateRun> Routers { get; } = new(StringComparer.Ordinal);
 }

@@ -19,8 +19,13 @@ internal sealed class RouterDrain(BenchContext context)
     private static readonly TimeSpan DuplicateGrace = TimeSpan.FromMilliseconds(750);
 
     public static Dictionary<string, string> RouterEnvironment(
-        string bootstrapServers, string redis, Uri sinkUrl, int inFlightPerPartition) => new()
+        string bootstrapServers,
+        string redis,
+        Uri sinkUrl,
+        int inFlightPerPartition,
+        int sinkInFlight = ServiceContract.RouterSinkInFlightUnbound) => new()
         {
+            [ServiceContract.RouterSinkInFlightVariable] = sinkInFlight.ToString(CultureInfo.InvariantCulture),
             [ServiceContract.KafkaBootstrapVariable] = bootstrapServers,
             [ServiceContract.RedisConfigurationVariable] = redis,
             [ServiceContract.RouterGroupVariable] = ServiceContract.RouterGroupValue,
@@ -41,7 +46,8 @@ internal sealed class RouterDrain(BenchContext context)
         int inFlightPerPartition,
         int routers,
         CancellationToken cancellationToken,
-        bool loadAfterJoin = false)
+        bool loadAfterJoin = false,
+        int sinkInFlight = ServiceContract.RouterSinkInFlightUnbound)
     {
         var run = new RateRun();
         await context.TryAsync(name, run, async () =>
@@ -60,7 +66,7 @@ internal sealed class RouterDrain(BenchContext context)
 
             await using var sink = await DeliverySink.StartAsync(sinkDelay, cancellationToken);
             var environment = RouterEnvironment(
-                cluster.BootstrapServers, context.Redis.Configuration, sink.Url, inFlightPerPartition);
+                cluster.BootstrapServers, context.Redis.Configuration, sink.Url, inFlightPerPartition, sinkInFlight);
             var services = new List<ChildService>();
             try
             {

@@ -26,6 +26,7 @@ internal sealed class RouterScenario(BenchContext context)
         _report.Events = plan.RouterEvents;
         _report.Partitions = plan.RouterPartitions;
         _report.InFlightPerPartition = ServiceContract.RouterInFlightPerPartition;
+        _report.InFlightPerRouter = ServiceContract.RouterSinkInFlightUnbound;
         _report.SerialRateTheoretical =
             Math.Round(plan.RouterPartitions * 1000 / plan.SlowSinkDelay.TotalMilliseconds, 1);
 

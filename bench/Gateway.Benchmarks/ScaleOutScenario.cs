@@ -11,6 +11,7 @@ internal sealed class ScaleOutScenario(BenchContext context)
         var plan = context.Plan;
         _report.Partitions = plan.ScaleOutPartitions;
         _report.InFlightPerPartition = ServiceContract.ScaleOutInFlightPerPartition;
+        _report.InFlightPerRouter = ServiceContract.ScaleOutInFlightPerRouter;
         if (routerFailure is not null)
         {
             _report.Fail("skipped: the router did not work in scenario 2 (" + routerFailure + ")");
@@ -24,7 +25,7 @@ internal sealed class ScaleOutScenario(BenchContext context)
             var run = await drain.RouterAsync(
                 $"scaleout/{key}", $"router_scaleout_{key}", plan.ScaleOutEvents, plan.ScaleOutPartitions,
                 plan.SlowSinkDelay, ServiceContract.ScaleOutInFlightPerPartition, routers, cancellationToken,
-                loadAfterJoin: true);
+                loadAfterJoin: true, sinkInFlight: ServiceContract.ScaleOutInFlightPerRouter);
             _report.Routers[key] = run;
             if (run.Status != "ok")
             {

@@ -1,6 +1,6 @@
 namespace Gateway.Replay;
 
-/// <summary>Builds the ingress service: the dead-letter console, API and replays.</summary>
+/// <summary>Builds the replay service: the dead-letter console, API and replays.</summary>
 public static class ReplayApp
 {
     /// <summary>Builds the application from command-line arguments and the usual configuration sources.</summary>
