@@ -278,7 +278,7 @@ public sealed class EventTransformerTests
             { "ce_specversion", "1.0"u8.ToArray() },
             { "ce_id", "evt_9"u8.ToArray() },
             { "ce_source", "shopify"u8.ToArray() },
-            { "ce_type", "com.shopify.orders.create"u8.ToArray() },
+            { "ce_type", "com.shopify.orders/create"u8.ToArray() },
             { "content-type", "application/json"u8.ToArray() },
             { "http-X-Shopify-Topic", "orders/create"u8.ToArray() },
             { "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"u8.ToArray() },
@@ -288,7 +288,7 @@ public sealed class EventTransformerTests
 
         Assert.Equal("evt_9", cloudEvent.Id);
         Assert.Equal("shopify", cloudEvent.Source);
-        Assert.Equal("com.shopify.orders.create", cloudEvent.Type);
+        Assert.Equal("com.shopify.orders/create", cloudEvent.Type);
         Assert.Null(cloudEvent.Subject);
         Assert.Equal("application/json", cloudEvent.DataContentType);
         Assert.Equal("orders/create", Assert.Single(cloudEvent.Headers).Value);

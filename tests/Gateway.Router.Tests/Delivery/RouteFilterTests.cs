@@ -182,7 +182,7 @@ public sealed class RouteFilterTests
         var cloudEvent = new TransformEvent(
             "evt_1",
             "shopify",
-            "com.shopify.orders.create",
+            "com.shopify.orders/create",
             null,
             null,
             contentType,

@@ -136,6 +136,40 @@ public sealed class RouterDeliveryTests
     }
 
     [Fact]
+    public async Task Deliver_ErpSampleRouteAndTransformFile_CreatesSalesOrderFromShopifyTraffic()
+    {
+        var scenario = new RouterScenario("erp-sample");
+        await scenario.CreateTopicsAsync();
+        await using var erp = await FakeErp.StartAsync();
+        var settings = scenario.Settings();
+        settings["contentRoot"] = AppContext.BaseDirectory;
+        RouterScenario.HttpDestination(settings, "erp", erp.Address);
+        settings["Router:Destinations:erp:TransformFile"] = "samples/erp-sales-order.js";
+        SampleRoute(settings, "shopify-orders-to-erp", scenario.Source);
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        var testOrder = Samples.ShopifyOrderCreated
+            .Replace("\"test\": false", "\"test\": true", StringComparison.Ordinal)
+            .Replace("\"id\": 5823417892123,", "\"id\": 5823417892999,", StringComparison.Ordinal);
+        Assert.NotEqual(Samples.ShopifyOrderCreated, testOrder);
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, ShopifyEvent("evt_updated", "orders/updated"));
+            await producer.ProduceAsync(scenario.SourceTopic, ShopifyEvent("evt_test", "orders/create", testOrder));
+            await producer.ProduceAsync(scenario.SourceTopic, ShopifyEvent("evt_order", "orders/create"));
+        }
+
+        await Eventually.TrueAsync(() => !erp.CreatedOrders.IsEmpty, Patience, "the sales order is created");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var order = Assert.Single(erp.CreatedOrders);
+        Assert.Equal("shopify-5823417892123", (string?)order["externalId"]);
+        Assert.Equal("#1042", (string?)order["orderNumber"]);
+        Assert.Equal(17092, (int?)order["totals"]!["totalMinor"]);
+        Assert.Empty(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
     public async Task Deliver_TransformationThatNeverEnds_IsStoppedAndDeadLettered()
     {
         var scenario = new RouterScenario("transform-loop");
@@ -328,6 +362,40 @@ public sealed class RouterDeliveryTests
         Assert.Contains("Router:Destinations:crm:SigningSecret", message, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, message, StringComparison.Ordinal);
         await app.DisposeAsync();
+    }
+
+    /// <summary>Copies a route of the shipped sample settings, with this test's source in place of the sample's.</summary>
+    private static void SampleRoute(Dictionary<string, string> settings, string route, string source)
+    {
+        var sample = new ConfigurationBuilder().AddJsonFile(Samples.PathOf("appsettings.Sample.json")).Build();
+        var section = $"Router:Routes:{route}";
+        foreach (var (key, value) in sample.GetSection(section).AsEnumerable())
+        {
+            if (value is not null)
+            {
+                settings[key] = value;
+            }
+        }
+
+        // The sample names the ingress source (e.g. shopify); each test reads a source topic of its own.
+        settings[$"{section}:Sources:0"] = source;
+    }
+
+    /// <summary>A Shopify webhook as the ingress records it: type prefix + "." + the raw topic.</summary>
+    private static Message<byte[]?, byte[]?> ShopifyEvent(
+        string id,
+        string topic,
+        string body = Samples.ShopifyOrderCreated)
+    {
+        var message = RouterScenario.Event(
+            id,
+            type: "com.shopify." + topic,
+            key: "5823417892123",
+            body: body,
+            source: "/webhooks/shopify");
+        message.Headers.Add("http-X-Shopify-Topic", Encoding.UTF8.GetBytes(topic));
+        message.Headers.Add("http-X-Shopify-Shop-Domain", "hopper-supplies.myshopify.com"u8.ToArray());
+        return message;
     }
 
     private static void OAuth2(Dictionary<string, string> settings, string destination, Uri tokenEndpoint)

@@ -251,11 +251,12 @@ public sealed class SampleIntegrationTests
             Encoding.UTF8.GetBytes(body),
             new Dictionary<string, string> { ["stripe-signature"] = "t=1772359200,v1=5257a869e7" });
 
+    // The ingress joins the type prefix and the raw X-Shopify-Topic, so the slash stays in the type.
     private static TransformEvent ShopifyEvent(string body, string topic) =>
         new(
             "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
             "shopify",
-            "com.shopify." + topic.Replace('/', '.'),
+            "com.shopify." + topic,
             "5823417892123",
             "2026-03-01T10:15:43Z",
             "application/json",
