@@ -71,19 +71,26 @@ public sealed class OperationsTests
             ("X-GitHub-Event", "ping"));
         using var rejected = await PostAsync(app.Client, source, Body, "application/json",
             ("X-Hub-Signature-256", "sha256=" + HexSha256("wrong", Body)));
+        using var malformed = await PostAsync(app.Client, source, Body, "application/json",
+            ("X-Hub-Signature-256", "sha256=" + HexSha256("s", Body)[..^2]));
         using var retried = await PostAsync(app.Client, source, Body, "application/json",
             ("X-Hub-Signature-256", "sha256=" + HexSha256("s", Body)),
             ("X-GitHub-Delivery", "d-1"),
             ("X-GitHub-Event", "ping"));
 
+        long Requests(string outcome) =>
+            counts.GetValueOrDefault($"{IngressTelemetry.Requests}|{outcome}");
+
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, rejected.StatusCode);
-        Assert.Equal(1, counts.GetValueOrDefault($"{IngressTelemetry.Requests}|{Outcomes.Accepted}"));
+        Assert.Equal(1, Requests(Outcomes.Accepted));
         Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
-        Assert.Equal(1, counts.GetValueOrDefault($"{IngressTelemetry.Requests}|{Outcomes.SignatureMismatch}"));
-        Assert.Equal(1, counts.GetValueOrDefault($"{IngressTelemetry.Requests}|{Outcomes.Duplicate}"));
-        Assert.Equal(3 * Body.Length, counts.GetValueOrDefault($"{IngressTelemetry.BytesIn}|"));
-        Assert.Equal(3, histograms.GetValueOrDefault(IngressTelemetry.VerificationDuration));
+        Assert.Equal(1, Requests(Outcomes.SignatureMismatch));
+        Assert.Equal(HttpStatusCode.Unauthorized, malformed.StatusCode);
+        Assert.Equal(1, Requests(Outcomes.SignatureMalformed));
+        Assert.Equal(1, Requests(Outcomes.Duplicate));
+        Assert.Equal(4 * Body.Length, counts.GetValueOrDefault($"{IngressTelemetry.BytesIn}|"));
+        Assert.Equal(4, histograms.GetValueOrDefault(IngressTelemetry.VerificationDuration));
         Assert.Equal(1, histograms.GetValueOrDefault(IngressTelemetry.ProduceDuration));
     }
 

@@ -48,11 +48,13 @@ internal sealed class HmacVerifier(IReadOnlyList<SecretKey> keys, HmacLayout lay
             return VerificationResult.Malformed;
         }
 
+        // A signature that does not decode to exactly the MAC size cannot match any secret; it is
+        // reported apart from a wrong one, so the metric tells a broken sender from a forged one.
         Span<byte> presented = stackalloc byte[Hmac.MaxSize];
         presented = presented[..Hmac.SizeOf(layout.Algorithm)];
         if (!SignatureText.TryDecode(text[layout.SignaturePrefix.Length..], layout.Base64, presented))
         {
-            return VerificationResult.Mismatch;
+            return VerificationResult.Malformed;
         }
 
         if (layout.TimestampHeader is null)

@@ -56,6 +56,12 @@ internal sealed class StandardWebhooksVerifier(IReadOnlyList<SecretKey> keys, Ti
             }
         }
 
+        // No v1 entry of 32 bytes (only v1a, another version, or broken base64) cannot match.
+        if (count == 0)
+        {
+            return VerificationResult.Malformed;
+        }
+
         var signed = body.Signed(id, ".", timestamp, ".");
         var key = Hmac.FindKey(keys, MacAlgorithm.Sha256, signed, signatures[..(count * Size)]);
         if (key is null)

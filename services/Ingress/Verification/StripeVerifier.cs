@@ -25,7 +25,6 @@ internal sealed class StripeVerifier(IReadOnlyList<SecretKey> keys, TimeSpan tol
         ReadOnlySpan<char> timestamp = default;
         Span<byte> signatures = stackalloc byte[MaxSignatures * Size];
         var count = 0;
-        var sawV1 = false;
         foreach (var range in text.Split(','))
         {
             var item = text[range].Trim();
@@ -33,18 +32,16 @@ internal sealed class StripeVerifier(IReadOnlyList<SecretKey> keys, TimeSpan tol
             {
                 timestamp = item[2..];
             }
-            else if (item.StartsWith("v1=", StringComparison.Ordinal))
+            else if (item.StartsWith("v1=", StringComparison.Ordinal)
+                && count < MaxSignatures
+                && SignatureText.TryDecodeHex(item[3..], signatures.Slice(count * Size, Size)))
             {
-                sawV1 = true;
-                if (count < MaxSignatures
-                    && SignatureText.TryDecodeHex(item[3..], signatures.Slice(count * Size, Size)))
-                {
-                    count++;
-                }
+                count++;
             }
         }
 
-        if (!sawV1 || !SignedTime.TryParse(timestamp, out var seconds))
+        // No v1, or none that is 64 hex digits, cannot match any secret: malformed, not wrong.
+        if (count == 0 || !SignedTime.TryParse(timestamp, out var seconds))
         {
             return VerificationResult.Malformed;
         }

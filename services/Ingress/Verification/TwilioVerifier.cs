@@ -50,7 +50,7 @@ internal sealed class TwilioVerifier(IReadOnlyList<SecretKey> keys, string publi
         Span<byte> presented = stackalloc byte[HMACSHA1.HashSizeInBytes];
         if (!SignatureText.TryDecodeBase64(header.AsSpan().Trim(), presented))
         {
-            return VerificationResult.Mismatch;
+            return VerificationResult.Malformed;
         }
 
         var query = request.QueryString.Value;

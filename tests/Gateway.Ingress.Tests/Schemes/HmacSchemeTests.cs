@@ -27,8 +27,9 @@ public sealed class GitHubVerifierTests
     [InlineData("wrong-secret", "Mismatch", null)]
     [InlineData("body-tampered", "Mismatch", null)]
     [InlineData("uppercase-hex", "Verified", "new")]
-    [InlineData("truncated", "Mismatch", null)]
-    [InlineData("extended", "Mismatch", null)]
+    [InlineData("truncated", "Malformed", null)]
+    [InlineData("extended", "Malformed", null)]
+    [InlineData("not-hex", "Malformed", null)]
     [InlineData("sha1-prefix", "Malformed", null)]
     [InlineData("no-prefix", "Malformed", null)]
     [InlineData("no-header", "Missing", null)]
@@ -43,6 +44,7 @@ public sealed class GitHubVerifierTests
             "uppercase-hex" => "sha256=" + DocumentedSignature["sha256=".Length..].ToUpperInvariant(),
             "truncated" => DocumentedSignature[..^2],
             "extended" => DocumentedSignature + "ab",
+            "not-hex" => DocumentedSignature[..^2] + "zz",
             "sha1-prefix" => "sha1=" + DocumentedSignature["sha256=".Length..],
             "no-prefix" => DocumentedSignature["sha256=".Length..],
             _ => null,
@@ -67,9 +69,9 @@ public sealed class ShopifyVerifierTests
     [InlineData("valid", "Verified", "primary")]
     [InlineData("signed-with-second-secret", "Verified", "rotating")]
     [InlineData("wrong-secret", "Mismatch", null)]
-    [InlineData("hex-instead-of-base64", "Mismatch", null)]
-    [InlineData("truncated", "Mismatch", null)]
-    [InlineData("not-base64", "Mismatch", null)]
+    [InlineData("hex-instead-of-base64", "Malformed", null)]
+    [InlineData("truncated", "Malformed", null)]
+    [InlineData("not-base64", "Malformed", null)]
     [InlineData("no-header", "Missing", null)]
     public void Verify_SignatureCase_GivesOutcome(string signatureCase, string outcome, string? key)
     {
@@ -115,6 +117,8 @@ public sealed class SlackVerifierTests
     [InlineData("timestamp-tampered", "Mismatch", null)]
     [InlineData("body-tampered", "Mismatch", null)]
     [InlineData("wrong-version", "Malformed", null)]
+    [InlineData("signature-not-hex", "Malformed", null)]
+    [InlineData("signature-truncated", "Malformed", null)]
     [InlineData("timestamp-not-numeric", "Malformed", null)]
     [InlineData("no-timestamp", "Missing", null)]
     [InlineData("no-signature", "Missing", null)]
@@ -127,6 +131,10 @@ public sealed class SlackVerifierTests
             "timestamp-tampered" => ("1531420619", DocumentedSignature, DocumentedBody),
             "body-tampered" => (DocumentedTimestamp, DocumentedSignature, DocumentedBody + "&x=1"),
             "wrong-version" => (DocumentedTimestamp, "v1=" + DocumentedSignature[3..], DocumentedBody),
+            "signature-not-hex" =>
+                (DocumentedTimestamp, DocumentedSignature[..^2] + "zz", DocumentedBody),
+            "signature-truncated" =>
+                (DocumentedTimestamp, DocumentedSignature[..^2], DocumentedBody),
             "timestamp-not-numeric" => ("soon", DocumentedSignature, DocumentedBody),
             "no-timestamp" => (null, DocumentedSignature, DocumentedBody),
             "no-signature" => (DocumentedTimestamp, null, DocumentedBody),

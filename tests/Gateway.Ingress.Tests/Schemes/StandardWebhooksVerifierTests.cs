@@ -33,9 +33,11 @@ public sealed class StandardWebhooksVerifierTests
     [InlineData("secret-used-undecoded", "webhook", "Mismatch", null)]
     [InlineData("id-tampered", "webhook", "Mismatch", null)]
     [InlineData("body-tampered", "webhook", "Mismatch", null)]
-    [InlineData("signature-truncated", "webhook", "Mismatch", null)]
-    [InlineData("signature-extended", "webhook", "Mismatch", null)]
-    [InlineData("wrong-version", "webhook", "Mismatch", null)]
+    [InlineData("signature-truncated", "webhook", "Malformed", null)]
+    [InlineData("signature-extended", "webhook", "Malformed", null)]
+    [InlineData("signature-not-base64", "webhook", "Malformed", null)]
+    [InlineData("wrong-version", "webhook", "Malformed", null)]
+    [InlineData("only-v1a", "webhook", "Malformed", null)]
     [InlineData("timestamp-not-numeric", "webhook", "Malformed", null)]
     [InlineData("no-id", "webhook", "Missing", null)]
     [InlineData("no-signature", "svix", "Missing", null)]
@@ -56,6 +58,8 @@ public sealed class StandardWebhooksVerifierTests
             "signature-truncated" => VectorSignature[..^4],
             "signature-extended" => VectorSignature[..^1] + "AAAA",
             "wrong-version" => "v2," + VectorSignature[3..],
+            "signature-not-base64" => "v1,***" + VectorSignature[6..],
+            "only-v1a" => "v1a,c29tZWVkMjU1MTlzaWduYXR1cmU=",
             "no-signature" => null,
             _ => VectorSignature,
         };

@@ -22,9 +22,11 @@ public sealed class StripeVerifierTests
     [InlineData("wrong-secret", "Mismatch", null)]
     [InlineData("body-tampered", "Mismatch", null)]
     [InlineData("timestamp-tampered", "Mismatch", null)]
-    [InlineData("signature-truncated", "Mismatch", null)]
-    [InlineData("signature-extended", "Mismatch", null)]
-    [InlineData("signature-not-hex", "Mismatch", null)]
+    [InlineData("undecodable-v1-and-wrong-v1", "Mismatch", null)]
+    [InlineData("signature-truncated", "Malformed", null)]
+    [InlineData("signature-extended", "Malformed", null)]
+    [InlineData("signature-not-hex", "Malformed", null)]
+    [InlineData("undecodable-v1-and-valid-v0", "Malformed", null)]
     [InlineData("only-v0", "Malformed", null)]
     [InlineData("no-timestamp", "Malformed", null)]
     [InlineData("timestamp-not-numeric", "Malformed", null)]
@@ -45,6 +47,9 @@ public sealed class StripeVerifierTests
             "signature-truncated" => $"t={T},v1={valid[..62]}",
             "signature-extended" => $"t={T},v1={valid}00",
             "signature-not-hex" => $"t={T},v1={valid[..62]}zz",
+            "undecodable-v1-and-wrong-v1" =>
+                $"t={T},v1={valid[..62]}zz,v1={HexSha256("whsec_wrong", $"{T}.{Body}")}",
+            "undecodable-v1-and-valid-v0" => $"t={T},v1={valid[..62]},v0={valid}",
             "only-v0" => $"t={T},v0={valid}",
             "no-timestamp" => $"v1={valid}",
             "timestamp-not-numeric" => $"t=abc,v1={valid}",

@@ -30,7 +30,8 @@ public sealed class TwilioVerifierTests
     [InlineData("signed-with-default-port", "Verified", "current")]
     [InlineData("parameter-tampered", "Mismatch", null)]
     [InlineData("query-tampered", "Mismatch", null)]
-    [InlineData("truncated", "Mismatch", null)]
+    [InlineData("truncated", "Malformed", null)]
+    [InlineData("not-base64", "Malformed", null)]
     [InlineData("no-header", "Missing", null)]
     public void Verify_FormCase_GivesOutcome(string signatureCase, string outcome, string? key)
     {
@@ -55,6 +56,7 @@ public sealed class TwilioVerifierTests
                 "https://mycompany.com:443/myapp.php" + DocumentedQuery + "CallSid" + "CA1234567890ABCDE"
                 + "Caller" + "+12349013030" + "Digits" + "1234" + "From" + "+12349013030" + "To" + "+18005551212")),
             "truncated" => DocumentedSignature[..^4],
+            "not-base64" => "***" + DocumentedSignature[3..],
             "no-header" => null,
             _ => DocumentedSignature,
         };
