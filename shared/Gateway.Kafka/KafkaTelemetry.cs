@@ -82,13 +82,27 @@ public static class KafkaTelemetry
         return activity;
     }
 
-    /// <summary>Starts a consumer span named <c>process {topic}</c> that continues the record's trace; null when nobody listens.</summary>
+    /// <summary>
+    /// Starts a consumer span named <c>process {topic}</c> that continues the record's trace; when
+    /// nobody listens, an unrecorded activity that only carries the record's trace context, or null
+    /// when the record has none.
+    /// </summary>
     public static Activity? StartProcess<TKey, TValue>(ConsumeResult<TKey, TValue> result, string consumerGroup)
     {
         ArgumentNullException.ThrowIfNull(result);
 
         var parent = Extract(result.Message.Headers);
         var activity = ActivitySource.StartActivity($"process {result.Topic}", ActivityKind.Consumer, parent);
+        if (activity is null && parent != default)
+        {
+            // Nobody records spans, but the trace goes on: an unrecorded activity carries the
+            // record's context, so outgoing requests and records still continue its trace.
+            var carrier = new Activity("process");
+            carrier.SetParentId(parent.TraceId, parent.SpanId, parent.TraceFlags);
+            carrier.TraceStateString = parent.TraceState;
+            return carrier.Start();
+        }
+
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("messaging.system", "kafka");

@@ -88,4 +88,25 @@ public sealed class ProducerTests
         using var process = KafkaTelemetry.StartProcess(record, "group");
         Assert.Equal(traceId, process!.TraceId);
     }
+
+    [Fact]
+    public void StartProcess_RecordWithTraceContext_ContinuesItsTraceWhetherOrNotSpansAreRecorded()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var spanId = ActivitySpanId.CreateRandom();
+        var headers = new Headers { { "traceparent", Encoding.UTF8.GetBytes($"00-{traceId}-{spanId}-01") } };
+        var record = new ConsumeResult<byte[]?, byte[]?>
+        {
+            Topic = "webhooks.trace",
+            Partition = new Partition(0),
+            Offset = new Offset(7),
+            Message = new Message<byte[]?, byte[]?> { Headers = headers },
+        };
+
+        using var process = KafkaTelemetry.StartProcess(record, "group");
+
+        Assert.NotNull(process);
+        Assert.Equal(traceId, Activity.Current?.TraceId);
+        Assert.Equal(spanId, process.ParentSpanId);
+    }
 }
