@@ -1,26 +1,30 @@
-// Stripe `customer.created` -> a contact in a HubSpot-style CRM
-// (POST /crm/v3/objects/contacts with {"properties": {...}}).
+// Stripe `customer.created` and `customer.updated` -> an upsert of the contact in a HubSpot-style
+// CRM, keyed by email (POST /crm/v3/objects/contacts/batch/upsert with one input per event).
+// An upsert, not a create, so a customer seen again (an update, or a contact the CRM already
+// has) changes the one contact instead of failing with 409 Conflict.
 //
 // The router calls transform(event) once per event routed to this destination. `event.data` is
 // the Stripe event object as Stripe sent it; the customer is in event.data.data.object.
 // Returning null skips the event for this destination; throwing dead-letters it.
 
+var CUSTOMER_EVENTS = ["customer.created", "customer.updated"];
+
 function transform(event) {
   var stripeEvent = event.data;
-  if (!stripeEvent || stripeEvent.type !== "customer.created") {
+  if (!stripeEvent || CUSTOMER_EVENTS.indexOf(stripeEvent.type) < 0) {
     return null;
   }
 
   var customer = stripeEvent.data.object;
   if (!customer.email) {
-    // HubSpot deduplicates contacts by email and refuses a contact without one.
+    // The email is what the upsert finds the contact by; without one there is nothing to match.
     throw new Error("Stripe customer " + customer.id + " has no email address");
   }
 
+  var email = customer.email.trim().toLowerCase();
   var name = splitName(customer.name);
   var address = customer.address || {};
   var properties = {
-    email: customer.email.trim().toLowerCase(),
     firstname: name.first,
     lastname: name.last,
     phone: customer.phone,
@@ -32,11 +36,14 @@ function transform(event) {
     lifecyclestage: "customer"
   };
 
+  // The email is the id of the upsert; HubSpot sets it on a contact it creates.
   return {
     method: "POST",
-    path: "/crm/v3/objects/contacts",
+    path: "/crm/v3/objects/contacts/batch/upsert",
     headers: { "X-Source-Event-Id": event.id },
-    body: { properties: withoutEmpty(properties) }
+    body: {
+      inputs: [{ idProperty: "email", id: email, properties: withoutEmpty(properties) }]
+    }
   };
 }
 

@@ -94,7 +94,7 @@ public sealed class RouterDeliveryTests
     }
 
     [Fact]
-    public async Task Deliver_CrmSampleTransformFile_CreatesContactAndSkipsOtherStripeEvents()
+    public async Task Deliver_CrmSampleTransformFile_UpsertsContactAndSkipsOtherStripeEvents()
     {
         var scenario = new RouterScenario("crm-sample");
         await scenario.CreateTopicsAsync();
@@ -124,14 +124,58 @@ public sealed class RouterDeliveryTests
                 RouterScenario.Event("evt_customer", body: Samples.StripeCustomerCreated));
         }
 
-        await Eventually.TrueAsync(() => !crm.CreatedContacts.IsEmpty, Patience, "the contact is created");
+        await Eventually.TrueAsync(() => crm.Created == 1, Patience, "the contact is created");
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var contact = Assert.Single(crm.CreatedContacts);
+        var contact = Assert.Single(crm.Contacts);
         Assert.Equal("ada.lovelace@example.com", (string?)contact["email"]);
         Assert.Equal("Augusta Ada", (string?)contact["firstname"]);
         Assert.Equal("Lovelace", (string?)contact["lastname"]);
         var headers = Assert.Single(crm.RequestHeaders);
         Assert.Equal("evt_customer", headers["Idempotency-Key"].ToString());
+        Assert.Empty(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public async Task Deliver_CrmSampleSameCustomerInTwoEvents_UpdatesOneContactWithoutConflict()
+    {
+        var scenario = new RouterScenario("crm-upsert");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await FakeCrm.StartAsync();
+        var settings = scenario.Settings();
+        settings["contentRoot"] = AppContext.BaseDirectory;
+        RouterScenario.HttpDestination(settings, "hubspot", crm.Address);
+        settings["Router:Destinations:hubspot:TransformFile"] = "samples/crm-hubspot.js";
+        settings["Router:Destinations:hubspot:Auth:Type"] = "bearer";
+        settings["Router:Destinations:hubspot:Auth:Token"] = FakeCrm.Token;
+        SampleRoute(settings, "stripe-customers-to-crm", scenario.Source);
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        var updated = Samples.StripeCustomerCreated
+            .Replace("customer.created", "customer.updated", StringComparison.Ordinal)
+            .Replace("+44 20 7946 0958", "+44 20 7946 0000", StringComparison.Ordinal);
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(
+                scenario.SourceTopic,
+                RouterScenario.Event(
+                    "evt_created",
+                    key: "cus_RkT4sLkdIwHu7i",
+                    body: Samples.StripeCustomerCreated));
+            await producer.ProduceAsync(
+                scenario.SourceTopic,
+                RouterScenario.Event(
+                    "evt_updated",
+                    type: "com.stripe.customer.updated",
+                    key: "cus_RkT4sLkdIwHu7i",
+                    body: updated));
+        }
+
+        await Eventually.TrueAsync(() => crm.Updated == 1, Patience, "the second event updates the contact");
+        var contact = Assert.Single(crm.Contacts);
+        Assert.Equal("ada.lovelace@example.com", (string?)contact["email"]);
+        Assert.Equal("+44 20 7946 0000", (string?)contact["phone"]);
+        Assert.Equal(1, crm.Created);
         Assert.Empty(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, TimeSpan.FromSeconds(2)));
     }
 
@@ -364,7 +408,7 @@ public sealed class RouterDeliveryTests
         await app.DisposeAsync();
     }
 
-    /// <summary>Copies a route of the shipped sample settings, with this test's source in place of the sample's.</summary>
+    /// <summary>Copies a route of the sample settings, with this test's source in place of the sample's.</summary>
     private static void SampleRoute(Dictionary<string, string> settings, string route, string source)
     {
         var sample = new ConfigurationBuilder().AddJsonFile(Samples.PathOf("appsettings.Sample.json")).Build();

@@ -21,8 +21,9 @@ public sealed class SampleIntegrationTests
         var outcome = transformer.Transform(StripeEvent(Samples.StripeCustomerCreated), default);
         using var response = await SendAsync(outcome, crm.Address, FakeCrm.Token);
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var contact = Assert.Single(crm.CreatedContacts);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, crm.Created);
+        var contact = Assert.Single(crm.Contacts);
         Assert.Equal("ada.lovelace@example.com", (string?)contact["email"]);
         Assert.Equal("Augusta Ada", (string?)contact["firstname"]);
         Assert.Equal("Lovelace", (string?)contact["lastname"]);
@@ -36,18 +37,48 @@ public sealed class SampleIntegrationTests
     }
 
     [Fact]
-    public async Task CrmHubspot_SameCustomerTwice_CrmAnswersConflict()
+    public async Task CrmHubspot_SameCustomerInTwoEvents_UpdatesTheOneContact()
     {
         await using var crm = await FakeCrm.StartAsync();
         var transformer = EventTransformer.Compile(Samples.Read("crm-hubspot.js"), Limits);
-        var outcome = transformer.Transform(StripeEvent(Samples.StripeCustomerCreated), default);
+        var updated = Mutate(Samples.StripeCustomerCreated, o =>
+        {
+            o["type"] = "customer.updated";
+            o["data"]!["object"]!["phone"] = "+44 20 7946 0000";
+        });
 
-        using var first = await SendAsync(outcome, crm.Address, FakeCrm.Token);
-        using var second = await SendAsync(outcome, crm.Address, FakeCrm.Token);
+        using var first = await SendAsync(
+            transformer.Transform(StripeEvent(Samples.StripeCustomerCreated), default),
+            crm.Address,
+            FakeCrm.Token);
+        using var second = await SendAsync(
+            transformer.Transform(StripeEvent(updated, "evt_2"), default),
+            crm.Address,
+            FakeCrm.Token);
 
-        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
-        Assert.Single(crm.CreatedContacts);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal((1, 1), (crm.Created, crm.Updated));
+        var contact = Assert.Single(crm.Contacts);
+        Assert.Equal("ada.lovelace@example.com", (string?)contact["email"]);
+        Assert.Equal("+44 20 7946 0000", (string?)contact["phone"]);
+        Assert.Equal("Lovelace", (string?)contact["lastname"]);
+    }
+
+    [Fact]
+    public void CrmHubspot_StripeCustomerCreated_SendsOneUpsertInputKeyedByEmail()
+    {
+        var transformer = EventTransformer.Compile(Samples.Read("crm-hubspot.js"), Limits);
+
+        var request = Assert.IsType<TransformedRequest>(
+            transformer.Transform(StripeEvent(Samples.StripeCustomerCreated), default));
+
+        Assert.Equal(FakeCrm.UpsertPath, request.Path);
+        Assert.Equal(HttpMethod.Post, request.Method);
+        var input = Assert.Single(JsonNode.Parse(request.Body.Span)!["inputs"]!.AsArray())!;
+        Assert.Equal("email", (string?)input["idProperty"]);
+        Assert.Equal("ada.lovelace@example.com", (string?)input["id"]);
+        Assert.Equal("Augusta Ada", (string?)input["properties"]!["firstname"]);
     }
 
     [Fact]
@@ -67,8 +98,8 @@ public sealed class SampleIntegrationTests
         var outcome = transformer.Transform(StripeEvent(body), default);
         using var response = await SendAsync(outcome, crm.Address, FakeCrm.Token);
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var contact = Assert.Single(crm.CreatedContacts);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var contact = Assert.Single(crm.Contacts);
         Assert.Equal(["email", "lifecyclestage"], contact.Select(p => p.Key).Order(StringComparer.Ordinal));
     }
 
@@ -93,21 +124,26 @@ public sealed class SampleIntegrationTests
         Assert.IsType<TransformSkipped>(transformer.Transform(StripeEvent(body), default));
     }
 
-    [Fact]
-    public async Task CrmFake_ContactWithoutEmail_Answers400()
+    [Theory]
+    [InlineData("""{"inputs": [{"idProperty": "email", "properties": {"firstname": "Ada"}}]}""")]
+    [InlineData("""{"inputs": [{"idProperty": "hs_object_id", "id": "a@b.example", "properties": {}}]}""")]
+    [InlineData("""{"inputs": [{"idProperty": "email", "id": "a@b.example", "properties": {"age": "36"}}]}""")]
+    [InlineData("""{"inputs": []}""")]
+    [InlineData("""{"properties": {"email": "a@b.example"}}""")]
+    public async Task CrmFake_InputHubSpotWouldRefuse_Answers400(string body)
     {
         await using var crm = await FakeCrm.StartAsync();
-        var withoutEmail = new TransformedRequest(
-            """{"properties": {"firstname": "Ada"}}"""u8.ToArray(),
+        var refused = new TransformedRequest(
+            Encoding.UTF8.GetBytes(body),
             "application/json",
             new Dictionary<string, string>(),
-            "/crm/v3/objects/contacts",
+            FakeCrm.UpsertPath,
             HttpMethod.Post);
 
-        using var response = await SendAsync(withoutEmail, crm.Address, FakeCrm.Token);
+        using var response = await SendAsync(refused, crm.Address, FakeCrm.Token);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(crm.CreatedContacts);
+        Assert.Empty(crm.Contacts);
     }
 
     [Fact]
@@ -240,11 +276,11 @@ public sealed class SampleIntegrationTests
         return await client.SendAsync(request);
     }
 
-    private static TransformEvent StripeEvent(string body) =>
+    private static TransformEvent StripeEvent(string body, string id = "evt_1") =>
         new(
-            "evt_1",
+            id,
             "stripe",
-            "com.stripe.customer.created",
+            "com.stripe." + JsonNode.Parse(body)!["type"]!.GetValue<string>(),
             "cus_RkT4sLkdIwHu7i",
             "2026-03-01T10:00:00Z",
             "application/json; charset=utf-8",
