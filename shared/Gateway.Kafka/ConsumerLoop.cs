@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,9 @@ public sealed partial class ConsumerLoop : IDisposable
     private readonly Dictionary<TopicPartition, PartitionLane> _lanes = [];
     private readonly Dictionary<TopicPartition, Offset> _stored = [];
     private readonly HashSet<TopicPartition> _paused = [];
+
+    // Records of each partition that are waiting to be handled again after a failure.
+    private readonly ConcurrentDictionary<TopicPartition, int> _failing = new();
     private volatile bool _fatal;
 
     /// <summary>Creates the consumer; nothing is consumed until <see cref="RunAsync"/>.</summary>
@@ -151,25 +155,44 @@ public sealed partial class ConsumerLoop : IDisposable
     private async Task RunHandlerAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken abandon)
     {
         var backoff = TimeSpan.FromMilliseconds(200);
-        while (true)
+        var failing = false;
+        try
         {
-            try
+            while (true)
             {
-                await _handler.HandleAsync(record, abandon);
-                return;
-            }
-            catch (OperationCanceledException) when (abandon.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                // The record is not finished: keep it, try again later, never skip it.
-                LogHandlerFailed(ex, record.Topic, record.Partition.Value, record.Offset.Value, backoff);
-            }
+                try
+                {
+                    await _handler.HandleAsync(record, abandon);
+                    return;
+                }
+                catch (OperationCanceledException) when (abandon.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    // The record is not finished: keep it, try again later, never skip it.
+                    LogHandlerFailed(ex, record.Topic, record.Partition.Value, record.Offset.Value, backoff);
+                }
 
-            await Task.Delay(backoff, abandon);
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxHandlerBackoff.Ticks));
+                if (!failing)
+                {
+                    // While a record of the partition keeps failing (a dependency is down), the
+                    // partition is paused: nothing more is fetched until the record goes through.
+                    failing = true;
+                    _failing.AddOrUpdate(record.TopicPartition, 1, static (_, count) => count + 1);
+                }
+
+                await Task.Delay(backoff, abandon);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxHandlerBackoff.Ticks));
+            }
+        }
+        finally
+        {
+            if (failing)
+            {
+                _failing.AddOrUpdate(record.TopicPartition, 0, static (_, count) => count - 1);
+            }
         }
     }
 
@@ -274,11 +297,18 @@ public sealed partial class ConsumerLoop : IDisposable
         foreach (var lane in lanes)
         {
             var buffered = lane.Buffered;
-            if (buffered >= _options.MaxBufferedPerPartition && _paused.Add(lane.Partition))
+            var failing = _failing.TryGetValue(lane.Partition, out var count) && count > 0;
+            if ((failing || buffered >= _options.MaxBufferedPerPartition) && _paused.Add(lane.Partition))
             {
                 _consumer.Pause([lane.Partition]);
+                if (failing)
+                {
+                    LogPartitionHeld(lane.Partition.Topic, lane.Partition.Partition.Value);
+                }
             }
-            else if (buffered <= _options.MaxBufferedPerPartition / 2 && _paused.Remove(lane.Partition))
+            else if (!failing
+                && buffered <= _options.MaxBufferedPerPartition / 2
+                && _paused.Remove(lane.Partition))
             {
                 _consumer.Resume([lane.Partition]);
             }
@@ -381,6 +411,10 @@ public sealed partial class ConsumerLoop : IDisposable
     [LoggerMessage(EventId = 1208, EventName = "ConsumerStopped", Level = LogLevel.Information,
         Message = "Consumer group {GroupId} left (drained in time: {Drained})")]
     private partial void LogStopped(string groupId, bool drained);
+
+    [LoggerMessage(EventId = 1210, EventName = "PartitionHeld", Level = LogLevel.Warning,
+        Message = "Paused {Topic} [{Partition}] while its records fail; fetching resumes once they go through")]
+    private partial void LogPartitionHeld(string topic, int partition);
 
     [LoggerMessage(EventId = 1209, EventName = "ConsumerCloseFailed", Level = LogLevel.Warning,
         Message = "Closing the consumer failed")]

@@ -174,6 +174,48 @@ public sealed class ConsumerLoopTests
         Assert.Equal(3, attempts);
     }
 
+    [Fact]
+    public async Task Handle_RecordKeepsFailing_PartitionFetchesNothingMoreUntilItGoesThrough()
+    {
+        var topic = TestKafka.UniqueTopic("loop.held");
+        await TestKafka.Shared.CreateTopicAsync(topic, 1);
+        using var producer = KafkaFactory.Producer();
+        await producer.ProduceAsync(topic, Record("first", "0"), CancellationToken.None);
+        var down = true;
+        var failures = 0;
+        var handler = new RecordingHandler((record, _) =>
+        {
+            if (Volatile.Read(ref down) && record.Offset.Value == 0)
+            {
+                Interlocked.Increment(ref failures);
+                throw new InvalidOperationException("dependency down");
+            }
+
+            return Task.CompletedTask;
+        });
+        using var stop = new CancellationTokenSource();
+        using var loop = NewLoop(TestKafka.UniqueGroup("held"), topic, handler);
+        var run = loop.RunAsync(stop.Token);
+        await Eventually.TrueAsync(() => Volatile.Read(ref failures) >= 2, TimeSpan.FromSeconds(60), "the first record fails");
+
+        for (var i = 1; i <= 20; i++)
+        {
+            await producer.ProduceAsync(topic, Record($"key-{i}", $"{i}"), CancellationToken.None);
+        }
+
+        // Other keys could run beside the failing record, but the paused partition never fetches them.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Empty(handler.Handled);
+        Assert.Equal(1, loop.Buffered);
+
+        Volatile.Write(ref down, false);
+        await Eventually.TrueAsync(() => handler.Handled.Count == 21, TimeSpan.FromSeconds(60), "every record handled once the dependency is back");
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(21, handler.Handled.Select(r => r.Offset.Value).Distinct().Count());
+    }
+
     private static ConsumerLoop NewLoop(string group, string topic, IRecordHandler handler, TimeSpan? drain = null) =>
         new(
             KafkaFactory.Configs(),
