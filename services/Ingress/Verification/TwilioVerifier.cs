@@ -6,8 +6,8 @@ namespace Gateway.Ingress.Verification;
 /// <summary>
 /// Twilio: <c>X-Twilio-Signature</c> is base64 HMAC-SHA1, keyed with the auth token, over the
 /// public URL the request was sent to followed by every form parameter's name and value sorted
-/// by name; a JSON body is instead bound by a <c>bodySHA256</c> query parameter (hex SHA-256 of
-/// the body) inside the signed URL.
+/// by name, then value, each distinct pair once; a JSON body is instead bound by a
+/// <c>bodySHA256</c> query parameter (hex SHA-256 of the body) inside the signed URL.
 /// </summary>
 /// <remarks>
 /// https://www.twilio.com/docs/usage/security#validating-requests. The URL is rebuilt from
@@ -112,14 +112,22 @@ internal sealed class TwilioVerifier(IReadOnlyList<SecretKey> keys, string publi
             pairs.Add(new(Decode(name), Decode(value)));
         }
 
+        // Twilio's SDKs sort the names and, for a name sent more than once, sort its values and
+        // sign each distinct value once: a repeated identical pair is signed a single time.
         pairs.Sort(static (a, b) =>
         {
             var byName = string.CompareOrdinal(a.Key, b.Key);
             return byName != 0 ? byName : string.CompareOrdinal(a.Value, b.Value);
         });
         var signed = new StringBuilder();
-        foreach (var (name, value) in pairs)
+        for (var i = 0; i < pairs.Count; i++)
         {
+            var (name, value) = pairs[i];
+            if (i > 0 && name == pairs[i - 1].Key && value == pairs[i - 1].Value)
+            {
+                continue;
+            }
+
             signed.Append(name).Append(value);
         }
 

@@ -16,9 +16,14 @@ public sealed class TwilioVerifierTests
     private const string DocumentedForm =
         "CallSid=CA1234567890ABCDE&Caller=%2B12349013030&Digits=1234&From=%2B12349013030&To=%2B18005551212";
 
-    // Twilio's documented JSON example: its bodySHA256 is the SHA-256 of this exact body.
-    private const string JsonBody = """{"CallSid":"CA1234567890ABCDE","Caller":"+12349013030"}""";
-    private const string JsonBodyHash = "5ccde7145dfb8f56479710896586cb9d5911809d83afbe34627818790db0aec9";
+    // The vectors of Twilio's own SDK tests (twilio-python, tests/unit/test_request_validator.py),
+    // for the same token and URL: a parameter sent twice, and a JSON body bound by bodySHA256.
+    private const string SdkRepeatedForm = "Sid=CA123&SidAccount=AC123&Digits=5678&Digits=1234";
+    private const string SdkRepeatedSignature = "IK+Dwps556ElfBT0I3Rgjkr1wJU=";
+    private const string SdkJsonBody = """{"property": "value", "boolean": true}""";
+    private const string SdkJsonBodyHash =
+        "0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
+    private const string SdkJsonSignature = "a9nBmqA0ju/hNViExpshrM61xv4=";
 
     private static readonly TwilioVerifier Verifier =
         new([Utf8Key("old", "67890"), Utf8Key("current", DocumentedToken)], DocumentedUrl);
@@ -70,24 +75,72 @@ public sealed class TwilioVerifierTests
     }
 
     [Theory]
-    [InlineData("valid", "Verified")]
-    [InlineData("body-tampered", "Mismatch")]
-    [InlineData("hash-tampered", "Mismatch")]
-    [InlineData("wrong-token", "Mismatch")]
-    public void Verify_JsonBodyWithBodySha256_BindsBodyThroughTheSignedUrl(string signatureCase, string outcome)
+    [InlineData("sdk-vector", "Verified", "current")]
+    [InlineData("identical-repeat-sent-twice", "Verified", "current")]
+    [InlineData("repeated-values-reordered", "Verified", "current")]
+    [InlineData("signed-with-old-token", "Verified", "old")]
+    [InlineData("repeated-value-dropped", "Mismatch", null)]
+    [InlineData("signed-in-arrival-order", "Mismatch", null)]
+    public void Verify_RepeatedParameter_SortsValuesAndSignsEachDistinctOnce(
+        string signatureCase, string outcome, string? key)
     {
-        var hash = signatureCase == "hash-tampered" ? "0" + JsonBodyHash[1..] : JsonBodyHash;
-        var query = "?bodySHA256=" + hash;
-        var token = signatureCase == "wrong-token" ? "54321" : DocumentedToken;
-        var signature = Convert.ToBase64String(
-            Mac(HashAlgorithmName.SHA1, Encoding.UTF8.GetBytes(token), DocumentedUrl + query));
+        var form = signatureCase switch
+        {
+            "identical-repeat-sent-twice" => SdkRepeatedForm + "&Digits=1234",
+            "repeated-values-reordered" => "Digits=1234&Sid=CA123&Digits=5678&SidAccount=AC123",
+            "repeated-value-dropped" => "Sid=CA123&SidAccount=AC123&Digits=5678",
+            _ => SdkRepeatedForm,
+        };
+        var signature = signatureCase switch
+        {
+            "signed-with-old-token" => Sha1Base64("67890",
+                DocumentedUrl + DocumentedQuery + "Digits1234Digits5678SidCA123SidAccountAC123"),
+            "signed-in-arrival-order" => Sha1Base64(DocumentedToken,
+                DocumentedUrl + DocumentedQuery + "Digits5678Digits1234SidCA123SidAccountAC123"),
+            _ => SdkRepeatedSignature,
+        };
+        var request = Request(("X-Twilio-Signature", signature));
+        request.QueryString = new QueryString(DocumentedQuery);
+
+        var result = Verify(Verifier, request, form);
+
+        Assert.Equal(Outcome(outcome), result.Outcome);
+        Assert.Equal(key, result.KeyName);
+    }
+
+    [Theory]
+    [InlineData("sdk-vector", "Verified", "current")]
+    [InlineData("signed-with-old-token", "Verified", "old")]
+    [InlineData("signed-with-default-port", "Verified", "current")]
+    [InlineData("body-tampered", "Mismatch", null)]
+    [InlineData("hash-tampered", "Mismatch", null)]
+    [InlineData("wrong-token", "Mismatch", null)]
+    [InlineData("signature-truncated", "Malformed", null)]
+    public void Verify_JsonBodyWithBodySha256_BindsBodyThroughTheSignedUrl(
+        string signatureCase, string outcome, string? key)
+    {
+        var hash = signatureCase == "hash-tampered" ? "1" + SdkJsonBodyHash[1..] : SdkJsonBodyHash;
+        var query = DocumentedQuery + "&bodySHA256=" + hash;
+        var signature = signatureCase switch
+        {
+            "sdk-vector" or "body-tampered" => SdkJsonSignature,
+            "signature-truncated" => SdkJsonSignature[..^4],
+            "signed-with-old-token" => Sha1Base64("67890", DocumentedUrl + query),
+            "signed-with-default-port" =>
+                Sha1Base64(DocumentedToken, "https://mycompany.com:443/myapp.php" + query),
+            "wrong-token" => Sha1Base64("54321", DocumentedUrl + query),
+            _ => Sha1Base64(DocumentedToken, DocumentedUrl + query),
+        };
         var request = Request(("X-Twilio-Signature", signature));
         request.QueryString = new QueryString(query);
-        var body = signatureCase == "body-tampered" ? JsonBody.Replace("+1", "+2", StringComparison.Ordinal) : JsonBody;
+        var body = signatureCase == "body-tampered"
+            ? SdkJsonBody.Replace("true", "false", StringComparison.Ordinal)
+            : SdkJsonBody;
 
         var result = Verify(Verifier, request, body);
 
         Assert.Equal(Outcome(outcome), result.Outcome);
+        Assert.Equal(key, result.KeyName);
     }
 
     [Theory]
@@ -101,8 +154,13 @@ public sealed class TwilioVerifierTests
     }
 
     [Fact]
-    public void DocumentedJsonBody_Sha256_MatchesTheDocumentedBodySha256()
+    public void SdkJsonBody_Sha256_MatchesTheSignedBodySha256()
     {
-        Assert.Equal(JsonBodyHash, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonBody))));
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(SdkJsonBody)));
+
+        Assert.Equal(SdkJsonBodyHash, hash);
     }
+
+    private static string Sha1Base64(string token, string data) =>
+        Convert.ToBase64String(Mac(HashAlgorithmName.SHA1, Encoding.UTF8.GetBytes(token), data));
 }
