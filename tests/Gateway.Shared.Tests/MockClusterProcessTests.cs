@@ -9,6 +9,24 @@ namespace Gateway.Shared.Tests;
 public sealed class MockClusterProcessTests
 {
     [Fact]
+    public async Task InProcess_ClusterAndClient_ShareOneLibrdkafka()
+    {
+        using var cluster = MockCluster.Start(1);
+        using var producer = new ProducerBuilder<Null, string>(
+            new ProducerConfig { BootstrapServers = cluster.BootstrapServers }).Build();
+        await producer.ProduceAsync("shared.library", new Message<Null, string> { Value = "one" });
+
+        // Two copies would each keep their own state: the cluster would not be the one the
+        // client's fault injection and topic calls reach.
+        var loaded = File.ReadLines("/proc/self/maps")
+            .Where(line => line.Contains("librdkafka", StringComparison.Ordinal) && line.Contains('/', StringComparison.Ordinal))
+            .Select(line => line[line.IndexOf('/', StringComparison.Ordinal)..])
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        Assert.Single(loaded);
+    }
+
+    [Fact]
     public async Task Process_Started_PrintsBootstrapServersThatTakeRecords()
     {
         var info = new ProcessStartInfo("dotnet")
