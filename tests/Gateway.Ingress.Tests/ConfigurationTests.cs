@@ -87,8 +87,68 @@ public sealed class ConfigurationTests
         Assert.Equal(20, kestrel.Limits.MaxRequestHeaderCount);
         Assert.Equal(TimeSpan.FromSeconds(7), kestrel.Limits.RequestHeadersTimeout);
         Assert.Equal(3_000_000, kestrel.Limits.MaxRequestBodySize);
-        Assert.NotNull(kestrel.Limits.MinRequestBodyDataRate);
         Assert.Equal(System.Net.HttpStatusCode.RequestHeaderFieldsTooLarge, flooded.StatusCode);
+    }
+
+    [Fact]
+    public async Task Configure_DefaultServerLimits_OursWhereTheyDifferFromKestrels()
+    {
+        var ours = new ServerLimitsOptions();
+        var kestrelDefaults = new KestrelServerOptions();
+
+        var applied = await ConfiguredKestrelAsync();
+
+        var limits = applied.Limits;
+        var defaults = kestrelDefaults.Limits;
+        Assert.Equal(ours.MaxRequestHeadersTotalSize, limits.MaxRequestHeadersTotalSize);
+        Assert.NotEqual(defaults.MaxRequestHeadersTotalSize, limits.MaxRequestHeadersTotalSize);
+        Assert.Equal(ours.MaxRequestHeaderCount, limits.MaxRequestHeaderCount);
+        Assert.NotEqual(defaults.MaxRequestHeaderCount, limits.MaxRequestHeaderCount);
+        Assert.Equal(ours.MaxRequestLineSize, limits.MaxRequestLineSize);
+        Assert.NotEqual(defaults.MaxRequestLineSize, limits.MaxRequestLineSize);
+        Assert.Equal(ours.RequestHeadersTimeout, limits.RequestHeadersTimeout);
+        Assert.NotEqual(defaults.RequestHeadersTimeout, limits.RequestHeadersTimeout);
+        Assert.Equal(ours.KeepAliveTimeout, limits.KeepAliveTimeout);
+        Assert.NotEqual(defaults.KeepAliveTimeout, limits.KeepAliveTimeout);
+        Assert.Equal(ours.MaxConcurrentConnections, limits.MaxConcurrentConnections);
+        Assert.NotEqual(defaults.MaxConcurrentConnections, limits.MaxConcurrentConnections);
+        var rate = limits.MinRequestBodyDataRate!;
+        Assert.Equal(ours.MinRequestBodyDataRate, rate.BytesPerSecond);
+        Assert.NotEqual(defaults.MinRequestBodyDataRate!.BytesPerSecond, rate.BytesPerSecond);
+
+        // Kestrel's grace period is also 5 s; ours is set on purpose and must stay that.
+        Assert.Equal(ours.MinRequestBodyDataRateGracePeriod, rate.GracePeriod);
+        Assert.Equal(1024 * 1024, limits.MaxRequestBodySize);
+        Assert.NotEqual(defaults.MaxRequestBodySize, limits.MaxRequestBodySize);
+        Assert.False(applied.AddServerHeader);
+        Assert.Equal(HttpProtocols.Http1, EndpointProtocols(applied));
+        Assert.NotEqual(EndpointProtocols(kestrelDefaults), EndpointProtocols(applied));
+    }
+
+    [Fact]
+    public async Task Configure_EveryServerLimitSet_AppliedToKestrel()
+    {
+        var applied = await ConfiguredKestrelAsync(
+            "Ingress:Server:MaxRequestHeadersTotalSize=8000",
+            "Ingress:Server:MaxRequestHeaderCount=30",
+            "Ingress:Server:MaxRequestLineSize=2000",
+            "Ingress:Server:RequestHeadersTimeout=00:00:04",
+            "Ingress:Server:KeepAliveTimeout=00:00:20",
+            "Ingress:Server:MinRequestBodyDataRate=4096",
+            "Ingress:Server:MinRequestBodyDataRateGracePeriod=00:00:03",
+            "Ingress:Server:MaxConcurrentConnections=500",
+            "Ingress:Server:Http2=true");
+
+        var limits = applied.Limits;
+        Assert.Equal(8000, limits.MaxRequestHeadersTotalSize);
+        Assert.Equal(30, limits.MaxRequestHeaderCount);
+        Assert.Equal(2000, limits.MaxRequestLineSize);
+        Assert.Equal(TimeSpan.FromSeconds(4), limits.RequestHeadersTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(20), limits.KeepAliveTimeout);
+        Assert.Equal(4096, limits.MinRequestBodyDataRate!.BytesPerSecond);
+        Assert.Equal(TimeSpan.FromSeconds(3), limits.MinRequestBodyDataRate.GracePeriod);
+        Assert.Equal(500, limits.MaxConcurrentConnections);
+        Assert.Equal(HttpProtocols.Http1AndHttp2, EndpointProtocols(applied));
     }
 
     [Fact]
@@ -106,5 +166,24 @@ public sealed class ConfigurationTests
         var result = new IngressOptionsValidator().Validate(null, options);
 
         Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    // A fresh instance through the same configuration as the server's, without starting it.
+    private static async Task<KestrelServerOptions> ConfiguredKestrelAsync(params string[] settings)
+    {
+        await using var app = IngressApp.Build(
+            [$"--Kafka:BootstrapServers={TestKafka.Shared.BootstrapServers}",
+                "--Ingress:Sources:a:Scheme=bearer", "--Ingress:Sources:a:Secrets:0=t",
+                .. settings.Select(s => "--" + s)]);
+        return app.Services.GetRequiredService<IOptionsFactory<KestrelServerOptions>>()
+            .Create(Options.DefaultName);
+    }
+
+    // Listen applies the endpoint defaults, which is where the protocols are configured.
+    private static HttpProtocols EndpointProtocols(KestrelServerOptions kestrel)
+    {
+        var protocols = HttpProtocols.None;
+        kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => protocols = listen.Protocols);
+        return protocols;
     }
 }
