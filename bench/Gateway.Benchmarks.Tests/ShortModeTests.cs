@@ -18,7 +18,21 @@ public sealed class ShortModeTests
     public async Task ShortMode_RealServices_EveryScenarioRunsAndTheCountsBalance()
     {
         var run = await ShortRun.StartAsync();
+        try
+        {
+            AssertEveryScenarioRan(run);
+        }
+        finally
+        {
+            if (Directory.Exists(run.Folder))
+            {
+                Directory.Delete(run.Folder, recursive: true);
+            }
+        }
+    }
 
+    private static void AssertEveryScenarioRan(ShortRun run)
+    {
         Assert.True(run.ExitCode == 0, run.Diagnostics);
         var root = run.Json.RootElement;
         Assert.Equal("short", root.GetProperty("mode").GetString());

@@ -186,10 +186,12 @@ internal sealed class LoadGenerator : IDisposable
 
         public void Record(bool ok, string? error, long microseconds)
         {
+            // Failed requests count in the latencies too: a contender that fails its slowest
+            // requests must not show a better tail for it.
+            Histogram.RecordValue(microseconds);
             if (ok)
             {
                 Accepted++;
-                Histogram.RecordValue(microseconds);
             }
             else
             {
@@ -208,7 +210,7 @@ internal sealed class LoadGenerator : IDisposable
 
         public LoadResult ToResult(string kind, double level, TimeSpan duration)
         {
-            double Ms(double percentile) => Accepted == 0
+            double Ms(double percentile) => Histogram.TotalCount == 0
                 ? double.NaN
                 : Math.Round(Histogram.GetValueAtPercentile(percentile) / 1000.0, 3);
 
@@ -222,7 +224,7 @@ internal sealed class LoadGenerator : IDisposable
                 Ms(50),
                 Ms(99),
                 Ms(99.9),
-                Accepted == 0 ? double.NaN : Math.Round(Histogram.GetMaxValue() / 1000.0, 3),
+                Histogram.TotalCount == 0 ? double.NaN : Math.Round(Histogram.GetMaxValue() / 1000.0, 3),
                 ErrorSample);
         }
     }
