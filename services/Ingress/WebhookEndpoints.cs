@@ -1,5 +1,8 @@
 using Gateway.Ingress;
+using Gateway.Ingress.Configuration;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -26,6 +29,7 @@ internal static class WebhookEndpoints
             .Accepts<byte[]>("application/json", "application/x-www-form-urlencoded", "application/cloudevents+json",
                 "application/cloudevents-batch+json", "*/*")
             .Produces<AcceptedEvent>(StatusCodes.Status202Accepted)
+            .Produces<SlackChallengeAnswer>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -34,18 +38,55 @@ internal static class WebhookEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddOpenApiOperationTransformer(DescribeSuccessAsync)
             .DisableAntiforgery();
         endpoints.MapMethods(Route, OtherMethods, MethodNotAllowed).ExcludeFromDescription();
         return endpoints;
     }
 
+    // Produces keeps one body per status, and 202 has two: one id, or the ids of a batch.
+    private static async Task DescribeSuccessAsync(
+        OpenApiOperation operation,
+        OpenApiOperationTransformerContext context,
+        CancellationToken cancellationToken)
+    {
+        var single = await context.GetOrCreateSchemaAsync(
+            typeof(AcceptedEvent), null, cancellationToken);
+        var batch = await context.GetOrCreateSchemaAsync(
+            typeof(AcceptedBatch), null, cancellationToken);
+        var responses = operation.Responses ??= [];
+        responses["202"] = new OpenApiResponse
+        {
+            Description = "Written and acknowledged by Kafka: the CloudEvent id, or for a "
+                + "CloudEvents batch (application/cloudevents-batch+json) the ids of its events.",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new()
+                {
+                    Schema = new OpenApiSchema { OneOf = [single, batch] },
+                },
+            },
+        };
+        if (responses.TryGetValue("200", out var challenge) && challenge is OpenApiResponse answer)
+        {
+            answer.Description =
+                "A verified Slack url_verification request, answered with its challenge.";
+        }
+    }
+
     private static Task<IResult> ReceiveAsync(string source, HttpContext context, WebhookReceiver receiver) =>
         receiver.ReceiveAsync(source, context);
 
-    private static ProblemHttpResult MethodNotAllowed(HttpContext context)
+    private static ProblemHttpResult MethodNotAllowed(
+        string source, SourceCatalog catalog, HttpContext context)
     {
         context.Response.Headers.Allow = HttpMethods.Post;
-        IngressTelemetry.Record(IngressTelemetry.UnknownSource, Outcomes.MethodNotAllowed);
+
+        // The configured name, not the path's spelling, keeps the tag's cardinality bounded.
+        var name = catalog.TryGet(source, out var known)
+            ? known.Name
+            : IngressTelemetry.UnknownSource;
+        IngressTelemetry.Record(name, Outcomes.MethodNotAllowed);
         return TypedResults.Problem(
             "Webhooks are received with POST.", statusCode: StatusCodes.Status405MethodNotAllowed,
             title: "Method not allowed");

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
+using System.Text.Json;
 using Gateway.Testing;
 using static Gateway.Ingress.Tests.EndToEnd.IngressHost;
 using static Gateway.Ingress.Tests.Schemes.SchemeHarness;
@@ -19,9 +20,22 @@ public sealed class OperationsTests
         var json = await document.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, document.StatusCode);
-        Assert.Contains("/webhooks/{source}", json, StringComparison.Ordinal);
-        Assert.Contains("\"202\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"401\"", json, StringComparison.Ordinal);
+        using var openApi = JsonDocument.Parse(json);
+        var root = openApi.RootElement;
+        var responses = root.GetProperty("paths").GetProperty("/webhooks/{source}")
+            .GetProperty("post").GetProperty("responses");
+        var accepted = responses.GetProperty("202").GetProperty("content")
+            .GetProperty("application/json").GetProperty("schema").GetProperty("oneOf");
+        Assert.Equal(
+            ["id", "ids"],
+            accepted.EnumerateArray().SelectMany(s => s.GetProperty("properties").EnumerateObject())
+                .Select(p => p.Name).Order(StringComparer.Ordinal));
+        var challenge = responses.GetProperty("200").GetProperty("content")
+            .GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!;
+        Assert.True(root.GetProperty("components").GetProperty("schemas")
+            .GetProperty(challenge[(challenge.LastIndexOf('/') + 1)..])
+            .GetProperty("properties").TryGetProperty("challenge", out _));
+        Assert.True(responses.TryGetProperty("401", out _));
         Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
         Assert.Equal("text/html", reference.Content.Headers.ContentType?.MediaType);
     }
@@ -77,6 +91,8 @@ public sealed class OperationsTests
             ("X-Hub-Signature-256", "sha256=" + HexSha256("s", Body)),
             ("X-GitHub-Delivery", "d-1"),
             ("X-GitHub-Event", "ping"));
+        using var wrongMethod = await app.Client.GetAsync(
+            new Uri("/webhooks/" + source.ToUpperInvariant(), UriKind.Relative));
 
         long Requests(string outcome) =>
             counts.GetValueOrDefault($"{IngressTelemetry.Requests}|{outcome}");
@@ -89,6 +105,8 @@ public sealed class OperationsTests
         Assert.Equal(HttpStatusCode.Unauthorized, malformed.StatusCode);
         Assert.Equal(1, Requests(Outcomes.SignatureMalformed));
         Assert.Equal(1, Requests(Outcomes.Duplicate));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal(1, Requests(Outcomes.MethodNotAllowed));
         Assert.Equal(4 * Body.Length, counts.GetValueOrDefault($"{IngressTelemetry.BytesIn}|"));
         Assert.Equal(4, histograms.GetValueOrDefault(IngressTelemetry.VerificationDuration));
         Assert.Equal(1, histograms.GetValueOrDefault(IngressTelemetry.ProduceDuration));
