@@ -23,10 +23,18 @@ internal sealed class CircuitBreaker(BreakerOptions options, TimeProvider time)
     }
 
     /// <summary>True when an attempt may go out now.</summary>
-    public bool TryEnter()
+    public bool TryEnter() => TryEnter(out _);
+
+    /// <summary>
+    /// True when an attempt may go out now; <paramref name="probe"/> is true when it is the one
+    /// probe of an open breaker, which the caller must end with <see cref="Record"/> or
+    /// <see cref="Abandon"/>.
+    /// </summary>
+    public bool TryEnter(out bool probe)
     {
         lock (_gate)
         {
+            probe = false;
             if (options.FailureThreshold <= 0 || _failures < options.FailureThreshold)
             {
                 return true;
@@ -38,7 +46,25 @@ internal sealed class CircuitBreaker(BreakerOptions options, TimeProvider time)
             }
 
             _probing = true;
+            probe = true;
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Ends an attempt that produced no outcome (cancelled, or it threw): a probe's place is
+    /// given back without judging the destination, or the breaker would refuse for good.
+    /// </summary>
+    public void Abandon(bool probe)
+    {
+        if (!probe)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _probing = false;
         }
     }
 

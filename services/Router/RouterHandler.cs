@@ -218,14 +218,25 @@ internal sealed partial class RouterHandler(
         var retry = _options.Retry;
         for (var attempt = 1; ; attempt++)
         {
-            if (!slot.Breaker.TryEnter())
+            if (!slot.Breaker.TryEnter(out var probe))
             {
                 failures.LastError = "circuit open after repeated failures";
                 failures.RetryAfter = null;
                 return DeliveryOutcome.Transient("circuit open");
             }
 
-            var outcome = await AttemptOnceAsync(slot, routedEvent, target, ct);
+            DeliveryOutcome outcome;
+            try
+            {
+                outcome = await AttemptOnceAsync(slot, routedEvent, target, ct);
+            }
+            catch
+            {
+                // Cancelled while waiting for a slot or sending: no outcome to record.
+                slot.Breaker.Abandon(probe);
+                throw;
+            }
+
             slot.Breaker.Record(outcome.Result);
             failures.Attempts++;
             if (outcome.Result is DeliveryResult.Delivered or DeliveryResult.Skipped)
