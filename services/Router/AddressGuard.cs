@@ -35,6 +35,9 @@ internal static class AddressGuard
     private static readonly (IPAddress Network, int Prefix)[] RefusedV6 =
     [
         (IPAddress.Parse("::"), 96),
+
+        // RFC 8215 local-use NAT64: it translates inside one network, so it is private by design.
+        (IPAddress.Parse("64:ff9b:1::"), 48),
         (IPAddress.Parse("100::"), 64),
         (IPAddress.Parse("2001::"), 23),
         (IPAddress.Parse("2001:db8::"), 32),
@@ -45,6 +48,7 @@ internal static class AddressGuard
     ];
 
     private static readonly IPAddress Nat64 = IPAddress.Parse("64:ff9b::");
+    private static readonly IPAddress Translated = IPAddress.Parse("::ffff:0:0:0");
     private static readonly IPAddress SixToFour = IPAddress.Parse("2002::");
 
     /// <summary>True when the address is in a network a destination must not reach by default.</summary>
@@ -60,9 +64,10 @@ internal static class AddressGuard
             return Array.Exists(RefusedV4, r => InNetwork(address, r.Network, r.Prefix));
         }
 
-        // Spellings that carry an IPv4 address inside an IPv6 one are judged by that address.
+        // Spellings that carry an IPv4 address inside an IPv6 one are judged by that address:
+        // NAT64 (RFC 6052) and IPv4-translated (RFC 2765, ::ffff:0:a.b.c.d) in the last 32 bits.
         var bytes = address.GetAddressBytes();
-        if (InNetwork(address, Nat64, 96))
+        if (InNetwork(address, Nat64, 96) || InNetwork(address, Translated, 96))
         {
             return IsRefused(new IPAddress(bytes.AsSpan(12, 4)));
         }

@@ -147,10 +147,14 @@ internal sealed class HttpDestination : IDestination, IDisposable
         _tokenClient?.Dispose();
     }
 
-    private static SocketsHttpHandler GuardedHandler(bool allowPrivate) => new()
+    internal static SocketsHttpHandler GuardedHandler(bool allowPrivate) => new()
     {
         // A redirect could lead anywhere, including past the address guard's intent.
         AllowAutoRedirect = false,
+
+        // Through a proxy (HTTP_PROXY, HTTPS_PROXY) the guard would check the proxy's address,
+        // and the proxy would reach whatever the URL names: destinations are reached directly.
+        UseProxy = false,
         UseCookies = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectCallback = (context, ct) => AddressGuard.ConnectAsync(context.DnsEndPoint, allowPrivate, ct),

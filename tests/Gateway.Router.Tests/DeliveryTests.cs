@@ -248,6 +248,48 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task Deliver_ProxyEnvironmentSet_ConnectsDirectlyNotThroughTheProxy()
+    {
+        var scenario = new RouterScenario("proxy");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync();
+        await using var proxy = await Downstream.StartAsync();
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        RouterScenario.Route(settings, "all", "crm");
+
+        // A process of its own: .NET reads the proxy variables once per process.
+        var environment = RouterScenario.ProcessEnvironment(settings);
+        foreach (var name in new[] { "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy" })
+        {
+            environment[name] = proxy.Address.ToString();
+        }
+
+        environment["NO_PROXY"] = "";
+        environment["no_proxy"] = "";
+        using var router = RouterScenario.StartRouterProcess(environment, out var port);
+        await RouterScenario.WaitUntilProcessAssignedAsync(port, router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_direct"));
+        }
+
+        await Eventually.TrueAsync(() => crm.Accepted.Count == 1, Patience, "the destination gets it");
+        Assert.Empty(proxy.Received);
+    }
+
+    [Fact]
+    public void GuardedHandler_AnyDestination_IgnoresProxiesAndRedirects()
+    {
+        using var handler = HttpDestination.GuardedHandler(allowPrivate: false);
+
+        Assert.False(handler.UseProxy);
+        Assert.False(handler.AllowAutoRedirect);
+        Assert.NotNull(handler.ConnectCallback);
+    }
+
+    [Fact]
     public async Task Deliver_LocalhostAllowed_Delivers()
     {
         var scenario = new RouterScenario("allowed");
