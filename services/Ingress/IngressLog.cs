@@ -29,6 +29,19 @@ internal static partial class IngressLog
         Message = "Event {EventId} of source {Source} was acknowledged before; answered 202 without writing it again")]
     public static partial void Duplicate(this ILogger logger, string eventId, string source);
 
+    [LoggerMessage(EventId = 3009, EventName = "WebhookRecordTooLarge", Level = LogLevel.Warning,
+        Message = "Event {EventId} of source {Source} is larger than {Topic} accepts ({Code}); "
+            + "answered 413")]
+    public static partial void RecordTooLarge(
+        this ILogger logger, string eventId, string source, string topic, string code);
+
+    [LoggerMessage(EventId = 3010, EventName = "IngressRecordLimitBelowBodyLimit",
+        Level = LogLevel.Warning,
+        Message = "message.max.bytes is set to {Limit}, below the {Required} bytes that the "
+            + "body limit of source {Source} needs; larger bodies will be answered 413")]
+    public static partial void RecordLimitBelowBodyLimit(
+        this ILogger logger, string limit, long required, string source);
+
     [LoggerMessage(EventId = 3006, EventName = "IngressProducerFlushed", Level = LogLevel.Information,
         Message = "Ingress stopped; producer flushed with {Remaining} records unacknowledged")]
     public static partial void Flushed(this ILogger logger, int remaining);

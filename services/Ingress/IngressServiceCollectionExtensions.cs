@@ -1,5 +1,6 @@
 using Gateway.Ingress;
 using Gateway.Ingress.Configuration;
+using Gateway.Kafka;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -20,13 +21,18 @@ internal static class IngressServiceCollectionExtensions
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<IConfiguration>((kestrel, configuration) =>
                 ApplyLimits(kestrel, BindUnvalidated(configuration)));
+
+        // The one producer must be able to carry the largest body any source accepts.
+        builder.Services.AddOptions<KafkaOptions>()
+            .PostConfigure<IConfiguration>((kafka, configuration) =>
+                RecordSizeLimit.Fit(kafka, BindUnvalidated(configuration)));
         return builder;
     }
 
-    // Kestrel reads its options while the application is built, before ValidateOnStart reports
-    // bad configuration naming each key; reading the validated options here would throw first
-    // and bypass that report. Limits from a section that does not bind fall back to defaults
-    // and the start-up validation stops the service anyway.
+    // Kestrel's options are read while the application is built, and Kafka's are validated at
+    // start beside the ingress's; reading the validated ingress options from either would
+    // throw first and bypass the report that names each wrong key. Limits from a section that
+    // does not bind fall back to defaults, and the start-up validation stops the service anyway.
     private static IngressOptions BindUnvalidated(IConfiguration configuration)
     {
         var options = new IngressOptions();

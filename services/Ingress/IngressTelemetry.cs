@@ -65,6 +65,7 @@ internal static class Outcomes
     public const string RateLimited = "rate_limited";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string TooLarge = "too_large";
+    public const string RecordTooLarge = "record_too_large";
     public const string SignatureMissing = "signature_missing";
     public const string SignatureMalformed = "signature_malformed";
     public const string SignatureMismatch = "signature_mismatch";

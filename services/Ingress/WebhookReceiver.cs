@@ -214,6 +214,7 @@ internal sealed class WebhookReceiver(
     {
         var started = Stopwatch.GetTimestamp();
         var failed = 0;
+        var tooLarge = 0;
         var duplicates = 0;
         var sends = new Task<DeliveryResult<byte[]?, byte[]?>>?[records.Length];
         for (var i = 0; i < records.Length; i++)
@@ -242,6 +243,14 @@ internal sealed class WebhookReceiver(
                 logger.Accepted(
                     records[i].Id, source.Name, source.Topic, result.Partition.Value, result.Offset.Value);
             }
+            catch (KafkaException ex) when (ex.Error.Code == ErrorCode.MsgSizeTooLarge)
+            {
+                // librdkafka reports its own message.max.bytes check and the broker's refusal
+                // with this one code. Both are permanent: a retry can never succeed.
+                tooLarge++;
+                logger.RecordTooLarge(
+                    records[i].Id, source.Name, source.Topic, ex.Error.Code.ToString());
+            }
             catch (KafkaException ex)
             {
                 // ProduceException is a KafkaException: timeouts, a full queue, broker errors.
@@ -257,7 +266,15 @@ internal sealed class WebhookReceiver(
 
         if (duplicates < records.Length)
         {
-            IngressTelemetry.RecordProduce(source.Name, Stopwatch.GetElapsedTime(started), failed == 0);
+            IngressTelemetry.RecordProduce(
+                source.Name, Stopwatch.GetElapsedTime(started), failed == 0 && tooLarge == 0);
+        }
+
+        if (tooLarge > 0)
+        {
+            IngressTelemetry.Record(source.Name, Outcomes.RecordTooLarge);
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large",
+                "The event is larger than the event store accepts.");
         }
 
         if (failed > 0)

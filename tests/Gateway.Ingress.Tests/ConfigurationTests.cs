@@ -1,4 +1,6 @@
+using System.Globalization;
 using Gateway.Ingress.Configuration;
+using Gateway.Kafka;
 using Gateway.Testing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -149,6 +151,33 @@ public sealed class ConfigurationTests
         Assert.Equal(TimeSpan.FromSeconds(3), limits.MinRequestBodyDataRate.GracePeriod);
         Assert.Equal(500, limits.MaxConcurrentConnections);
         Assert.Equal(HttpProtocols.Http1AndHttp2, EndpointProtocols(applied));
+    }
+
+    [Theory]
+    [InlineData("", "", 1_048_576 + 16_384 + 65_536)]
+    [InlineData("MaxBodyBytes=67108864", "", 67_108_864 + 16_384 + 65_536)]
+    [InlineData("MaxBodyBytes=1000", "", 1_000_000)]
+    [InlineData("", "Kafka:Producer:message.max.bytes=100000", 100_000)]
+    [InlineData("", "Kafka:Client:message.max.bytes=200000", null)]
+    public async Task Configure_LargestBody_ProducerLimitFitsItUnlessSet(
+        string sourceSetting, string kafkaSetting, int? producerLimit)
+    {
+        string[] settings =
+        [
+            $"--Kafka:BootstrapServers={TestKafka.Shared.BootstrapServers}",
+            "--Ingress:Sources:a:Scheme=bearer",
+            "--Ingress:Sources:a:Secrets:0=t",
+            .. sourceSetting.Length == 0 ? [] : new[] { "--Ingress:Sources:a:" + sourceSetting },
+            .. kafkaSetting.Length == 0 ? [] : new[] { "--" + kafkaSetting },
+        ];
+        await using var app = IngressApp.Build(settings);
+
+        var kafka = app.Services.GetRequiredService<IOptions<KafkaOptions>>().Value;
+
+        int? applied = kafka.Producer.TryGetValue(RecordSizeLimit.Property, out var value)
+            ? int.Parse(value, CultureInfo.InvariantCulture)
+            : null;
+        Assert.Equal(producerLimit, applied);
     }
 
     [Fact]
