@@ -14,7 +14,9 @@ internal static class IngressServiceCollectionExtensions
         builder.Services.AddOptions<IngressOptions>()
             .BindConfiguration(IngressOptions.SectionName)
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<IngressOptions>, IngressOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<IngressOptions>>(services =>
+            new IngressOptionsValidator(ProduceTimeoutUnvalidated(
+                services.GetRequiredService<IConfiguration>())));
         builder.Services.AddSingleton<SourceCatalog>();
         builder.Services.AddSingleton<WebhookReceiver>();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -46,6 +48,23 @@ internal static class IngressServiceCollectionExtensions
         }
 
         return options;
+    }
+
+    // Source deadlines are checked against the producer's timeout; a wrong one is reported by
+    // the Kafka options' own validation, so a default stands in for it here.
+    private static TimeSpan ProduceTimeoutUnvalidated(IConfiguration configuration)
+    {
+        var kafka = new KafkaOptions();
+        try
+        {
+            configuration.GetSection(KafkaOptions.SectionName).Bind(kafka);
+        }
+        catch (InvalidOperationException)
+        {
+            return new KafkaOptions().ProduceTimeout;
+        }
+
+        return kafka.ProduceTimeout;
     }
 
     private static void ApplyLimits(KestrelServerOptions kestrel, IngressOptions ingress)

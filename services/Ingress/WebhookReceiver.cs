@@ -217,6 +217,11 @@ internal sealed class WebhookReceiver(
         var tooLarge = 0;
         var duplicates = 0;
         var sends = new Task<DeliveryResult<byte[]?, byte[]?>>?[records.Length];
+
+        // Cancelling stops only the wait: a record already handed to the producer may still be
+        // written after the 503, as a timed-out one may.
+        using var deadline = Deadline(source, context);
+        var cancellation = deadline?.Token ?? context.RequestAborted;
         for (var i = 0; i < records.Length; i++)
         {
             if (source.Recent.Contains(records[i].Id))
@@ -226,7 +231,7 @@ internal sealed class WebhookReceiver(
                 continue;
             }
 
-            sends[i] = producer.ProduceAsync(source.Topic, records[i].Message, context.RequestAborted);
+            sends[i] = producer.ProduceAsync(source.Topic, records[i].Message, cancellation);
         }
 
         for (var i = 0; i < records.Length; i++)
@@ -256,6 +261,13 @@ internal sealed class WebhookReceiver(
                 // ProduceException is a KafkaException: timeouts, a full queue, broker errors.
                 failed++;
                 logger.ProduceFailed(records[i].Id, source.Name, source.Topic, ex.Error.Code.ToString());
+            }
+            catch (OperationCanceledException) when (deadline is { IsCancellationRequested: true }
+                && !context.RequestAborted.IsCancellationRequested)
+            {
+                failed++;
+                logger.ProduceFailed(
+                    records[i].Id, source.Name, source.Topic, "SourceProduceTimeout");
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
@@ -301,6 +313,18 @@ internal sealed class WebhookReceiver(
 
         return TypedResults.Json(new AcceptedEvent(records[0].Id), IngressJson.Default.AcceptedEvent,
             statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static CancellationTokenSource? Deadline(WebhookSource source, HttpContext context)
+    {
+        if (source.ProduceDeadline is not { } wait)
+        {
+            return null;
+        }
+
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        deadline.CancelAfter(wait);
+        return deadline;
     }
 
     private static bool IsBatch(HttpRequest request) =>

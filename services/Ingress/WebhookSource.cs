@@ -50,6 +50,12 @@ internal sealed class WebhookSource
 
     public required RecentEvents Recent { get; init; }
 
+    /// <summary>
+    /// How long a request waits for the acknowledgement when that is shorter than the
+    /// producer's own delivery timeout; null when the producer's timeout answers first.
+    /// </summary>
+    public TimeSpan? ProduceDeadline { get; init; }
+
     public FieldReference? Id { get; init; }
 
     public FieldReference? Type { get; init; }

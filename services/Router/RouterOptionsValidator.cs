@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gateway.Router.Delivery;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,8 @@ internal sealed class RouterOptionsValidator(
 {
     private const string Routes = RouterOptions.SectionName + ":Routes";
     private const string Destinations = RouterOptions.SectionName + ":Destinations";
+    private const int MaxTopicName = 249;
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromDays(1);
 
     public ValidateOptionsResult Validate(string? name, RouterOptions options)
     {
@@ -81,21 +84,22 @@ internal sealed class RouterOptionsValidator(
                         errors.Add($"{key}:SigningSecret is not usable: {ex.Message}");
                     }
                 }
-                if (settings.Timeout <= TimeSpan.Zero)
+                CheckTimer($"{key}:Timeout", settings.Timeout, errors);
+                if (!IsToken(settings.Method))
                 {
-                    errors.Add($"{key}:Timeout must be positive.");
+                    errors.Add($"{key}:Method must be an HTTP method such as POST or PUT.");
                 }
 
-                if (string.IsNullOrWhiteSpace(settings.Method))
-                {
-                    errors.Add($"{key}:Method must not be empty.");
-                }
-
+                ValidateHeaders(key, settings, errors);
                 break;
             case "KAFKA":
                 if (string.IsNullOrWhiteSpace(settings.Topic))
                 {
                     errors.Add($"{key}:Topic is required for a kafka destination.");
+                }
+                else
+                {
+                    CheckTopicName($"{key}:Topic", settings.Topic, errors);
                 }
 
                 if (settings.Format.Equals(DestinationFormats.StructuredJson, StringComparison.OrdinalIgnoreCase))
@@ -121,6 +125,27 @@ internal sealed class RouterOptionsValidator(
         if (settings.MaxInFlight < 1)
         {
             errors.Add($"{key}:MaxInFlight must be at least 1.");
+        }
+    }
+
+    private static void ValidateHeaders(string key, DestinationOptions settings, List<string> errors)
+    {
+        // Each request sets and removes these; a malformed name would throw on every delivery.
+        if (!IsRequestHeaderName(settings.IdempotencyHeader))
+        {
+            errors.Add($"{key}:IdempotencyHeader must be a request header name, e.g. Idempotency-Key.");
+        }
+
+        foreach (var (name, value) in settings.Headers)
+        {
+            if (!IsHeaderName(name))
+            {
+                errors.Add($"{key}:Headers:{name} is not a valid header name.");
+            }
+            else if (HasLineBreak(value))
+            {
+                errors.Add($"{key}:Headers:{name} must not contain line breaks.");
+            }
         }
     }
 
@@ -177,6 +202,9 @@ internal sealed class RouterOptionsValidator(
             case "APIKEY" when string.IsNullOrEmpty(auth.HeaderName) || string.IsNullOrEmpty(auth.Key):
                 errors.Add($"{key}:HeaderName and {key}:Key are required for API-key authentication.");
                 break;
+            case "APIKEY" when !IsRequestHeaderName(auth.HeaderName):
+                errors.Add($"{key}:HeaderName must be a request header name, e.g. X-Api-Key.");
+                break;
             case "BEARER" or "BASIC" or "APIKEY":
                 break;
             case "OAUTH2":
@@ -215,41 +243,9 @@ internal sealed class RouterOptionsValidator(
     private static void ValidateRest(RouterOptions options, List<string> errors)
     {
         const string Section = RouterOptions.SectionName;
-        if (string.IsNullOrWhiteSpace(options.Consumer.GroupId))
-        {
-            errors.Add($"{Section}:Consumer:GroupId must not be empty.");
-        }
-
-        if (options.Consumer.MaxInFlightPerPartition < 1)
-        {
-            errors.Add($"{Section}:Consumer:MaxInFlightPerPartition must be at least 1.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Topics.RetryPrefix)
-            || string.IsNullOrWhiteSpace(options.Topics.DeadLetter)
-            || string.IsNullOrWhiteSpace(options.Topics.Replay))
-        {
-            errors.Add($"{Section}:Topics:RetryPrefix, DeadLetter and Replay must not be empty.");
-        }
-
-        if (options.Retry.Attempts < 1)
-        {
-            errors.Add($"{Section}:Retry:Attempts must be at least 1.");
-        }
-
-        for (var i = 0; i < options.Retry.Schedule.Count; i++)
-        {
-            if (options.Retry.Schedule[i] <= TimeSpan.Zero)
-            {
-                errors.Add($"{Section}:Retry:Schedule:{i} must be positive.");
-            }
-        }
-
-        if (options.Retry.MaxHold <= TimeSpan.Zero)
-        {
-            errors.Add($"{Section}:Retry:MaxHold must be positive.");
-        }
-
+        ValidateConsumer(options.Consumer, errors);
+        ValidateTopics(options, errors);
+        ValidateRetry(options.Retry, errors);
         if (options.Dedup.Lease <= TimeSpan.Zero)
         {
             errors.Add($"{Section}:Dedup:Lease must be positive.");
@@ -259,5 +255,135 @@ internal sealed class RouterOptionsValidator(
         {
             errors.Add($"{Section}:Dedup:Retention must be at least {Section}:Dedup:Lease.");
         }
+
+        if (options.Breaker.FailureThreshold < 0)
+        {
+            errors.Add($"{Section}:Breaker:FailureThreshold must be 0 (off) or more.");
+        }
+
+        if (options.Breaker.OpenDuration <= TimeSpan.Zero)
+        {
+            errors.Add($"{Section}:Breaker:OpenDuration must be positive.");
+        }
+
+        CheckTimer($"{Section}:Admin:RefreshInterval", options.Admin.RefreshInterval, errors);
     }
+
+    private static void ValidateConsumer(RouterConsumerOptions consumer, List<string> errors)
+    {
+        const string Key = RouterOptions.SectionName + ":Consumer";
+        if (string.IsNullOrWhiteSpace(consumer.GroupId))
+        {
+            errors.Add($"{Key}:GroupId must not be empty.");
+        }
+
+        for (var i = 0; i < consumer.Topics.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(consumer.Topics[i]))
+            {
+                errors.Add($"{Key}:Topics:{i} must name a topic or a pattern.");
+            }
+        }
+
+        if (consumer.MaxInFlightPerPartition < 1)
+        {
+            errors.Add($"{Key}:MaxInFlightPerPartition must be at least 1.");
+        }
+
+        // Fewer buffered than in flight would pause a partition before its slots are used.
+        if (consumer.MaxBufferedPerPartition < consumer.MaxInFlightPerPartition)
+        {
+            errors.Add($"{Key}:MaxBufferedPerPartition must be at least {Key}:MaxInFlightPerPartition "
+                + $"({consumer.MaxInFlightPerPartition.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        CheckTimer($"{Key}:DrainTimeout", consumer.DrainTimeout, errors);
+        if (consumer.AssignmentGrace < TimeSpan.Zero)
+        {
+            errors.Add($"{Key}:AssignmentGrace must not be negative.");
+        }
+    }
+
+    private static void ValidateTopics(RouterOptions options, List<string> errors)
+    {
+        const string Key = RouterOptions.SectionName + ":Topics";
+        var topics = options.Topics;
+        if (string.IsNullOrWhiteSpace(topics.RetryPrefix)
+            || string.IsNullOrWhiteSpace(topics.DeadLetter)
+            || string.IsNullOrWhiteSpace(topics.Replay))
+        {
+            errors.Add($"{Key}:RetryPrefix, DeadLetter and Replay must not be empty.");
+            return;
+        }
+
+        // Kafka refuses other names only when the first record is written, long after start.
+        var levels = options.Retry.EffectiveSchedule.Count.ToString(CultureInfo.InvariantCulture);
+        CheckTopicName($"{Key}:RetryPrefix", topics.RetryPrefix + levels, errors);
+        CheckTopicName($"{Key}:DeadLetter", topics.DeadLetter, errors);
+        CheckTopicName($"{Key}:Replay", topics.Replay, errors);
+    }
+
+    private static void ValidateRetry(RetryOptions retry, List<string> errors)
+    {
+        const string Key = RouterOptions.SectionName + ":Retry";
+        if (retry.Attempts < 1)
+        {
+            errors.Add($"{Key}:Attempts must be at least 1.");
+        }
+
+        CheckTimer($"{Key}:InitialBackoff", retry.InitialBackoff, errors);
+        CheckTimer($"{Key}:MaxBackoff", retry.MaxBackoff, errors);
+        if (retry.MaxBackoff < retry.InitialBackoff)
+        {
+            errors.Add($"{Key}:MaxBackoff must be at least {Key}:InitialBackoff.");
+        }
+
+        for (var i = 0; i < retry.Schedule.Count; i++)
+        {
+            if (retry.Schedule[i] <= TimeSpan.Zero)
+            {
+                errors.Add($"{Key}:Schedule:{i} must be positive.");
+            }
+        }
+
+        CheckTimer($"{Key}:MaxHold", retry.MaxHold, errors);
+    }
+
+    /// <summary>A duration a timer or a cancellation waits for: positive, and at most a day.</summary>
+    private static void CheckTimer(string key, TimeSpan value, List<string> errors)
+    {
+        // Timers refuse delays past about 49 days; a day is far beyond any sensible setting.
+        if (value <= TimeSpan.Zero || value > MaxTimer)
+        {
+            errors.Add($"{key} must be positive and at most {MaxTimer}.");
+        }
+    }
+
+    private static void CheckTopicName(string key, string name, List<string> errors)
+    {
+        if (name.Length > MaxTopicName || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+        {
+            errors.Add($"{key} must make Kafka topic names: letters, digits, '.', '_' and '-', "
+                + $"at most {MaxTopicName.ToString(CultureInfo.InvariantCulture)} characters.");
+        }
+    }
+
+    /// <summary>True for a name the request's headers accept (not a content header, not malformed).</summary>
+    private static bool IsRequestHeaderName(string? name)
+    {
+        using var probe = new HttpRequestMessage();
+        return !string.IsNullOrEmpty(name) && probe.Headers.TryAddWithoutValidation(name, "x");
+    }
+
+    private static bool IsHeaderName(string name)
+    {
+        using var content = new ByteArrayContent([]);
+        return IsRequestHeaderName(name) || content.Headers.TryAddWithoutValidation(name, "x");
+    }
+
+    // An HTTP method is a token (RFC 9110, section 5.6.2), as header names are.
+    private static bool IsToken(string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c));
+
+    private static bool HasLineBreak(string value) => value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0;
 }

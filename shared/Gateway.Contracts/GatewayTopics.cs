@@ -22,5 +22,6 @@ public static class GatewayTopics
     public static string ForSource(string source) => SourcePrefix + source;
 
     /// <summary>Returns the retry topic of a level (1-based), never null.</summary>
-    public static string Retry(int level) => RetryPrefix + level.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string Retry(int level) =>
+        RetryPrefix + level.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -33,7 +33,10 @@ public static class KafkaCloudEvent
         }
     }
 
-    /// <summary>Reads a record's headers as a CloudEvent without data; throws <see cref="ArgumentException"/> when they do not form a valid one.</summary>
+    /// <summary>
+    /// Reads a record's headers as a CloudEvent without data; throws
+    /// <see cref="ArgumentException"/> when they do not form a valid one.
+    /// </summary>
     public static CloudEvent ReadAttributes(Headers headers)
     {
         ArgumentNullException.ThrowIfNull(headers);

@@ -9,7 +9,10 @@ public sealed class ConsumerLoopOptions
     /// <summary>Topics and regular expressions (starting with <c>^</c>) to subscribe to; never null.</summary>
     public IList<string> Topics { get; init; } = [];
 
-    /// <summary>How many records of one partition are handled at once; default 32. Records with the same key never overlap.</summary>
+    /// <summary>
+    /// How many records of one partition are handled at once; default 32. Records with the same
+    /// key never overlap.
+    /// </summary>
     public int MaxInFlightPerPartition { get; set; } = 32;
 
     /// <summary>How many records of one partition are held before the partition is paused; default 1000.</summary>

@@ -45,7 +45,9 @@ public sealed partial class EventProducer : IDisposable
         try
         {
             var result = await _producer.ProduceAsync(topic, message, cancellationToken);
-            activity?.SetTag("messaging.destination.partition.id", result.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            activity?.SetTag(
+                "messaging.destination.partition.id",
+                result.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
             activity?.SetTag("messaging.kafka.offset", result.Offset.Value);
             return result;
         }
@@ -57,7 +59,10 @@ public sealed partial class EventProducer : IDisposable
         }
     }
 
-    /// <summary>Waits until every record in flight is acknowledged or <paramref name="timeout"/> passes; returns how many are still queued.</summary>
+    /// <summary>
+    /// Waits until every record in flight is acknowledged or <paramref name="timeout"/> passes;
+    /// returns how many are still queued.
+    /// </summary>
     public int Flush(TimeSpan timeout) => _producer.Flush(timeout);
 
     /// <inheritdoc />

@@ -4,12 +4,18 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.Kafka;
 
-/// <summary>Builds librdkafka configurations from <see cref="KafkaOptions"/> with the gateway's safe defaults.</summary>
+/// <summary>
+/// Builds librdkafka configurations from <see cref="KafkaOptions"/> with the gateway's safe
+/// defaults.
+/// </summary>
 public sealed class KafkaClientConfigs(IOptions<KafkaOptions> options, IHostEnvironment environment)
 {
     private readonly KafkaOptions _options = options.Value;
 
-    /// <summary>An idempotent, acks=all producer configuration whose delivery timeout is <see cref="KafkaOptions.ProduceTimeout"/>.</summary>
+    /// <summary>
+    /// An idempotent, acks=all producer configuration whose delivery timeout is
+    /// <see cref="KafkaOptions.ProduceTimeout"/>.
+    /// </summary>
     public ProducerConfig Producer()
     {
         var config = new ProducerConfig(Common())
@@ -29,7 +35,10 @@ public sealed class KafkaClientConfigs(IOptions<KafkaOptions> options, IHostEnvi
         return config;
     }
 
-    /// <summary>A consumer configuration that never auto-stores offsets; the caller stores them after handling.</summary>
+    /// <summary>
+    /// A consumer configuration that never auto-stores offsets; the caller stores them after
+    /// handling.
+    /// </summary>
     public ConsumerConfig Consumer(string groupId)
     {
         var config = new ConsumerConfig(Common())

@@ -9,7 +9,9 @@ internal sealed class KafkaHealthCheck(EventProducer producer) : IHealthCheck, I
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
     private readonly IAdminClient _admin = new DependentAdminClientBuilder(producer.Handle).Build();
 
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context,
+        CancellationToken cancellationToken = default)
     {
         try
         {

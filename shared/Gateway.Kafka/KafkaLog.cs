@@ -25,5 +25,10 @@ public static partial class KafkaLog
 
     [LoggerMessage(EventId = 1001, EventName = "Librdkafka",
         Message = "librdkafka {Client} {Facility}: {Text}")]
-    private static partial void LibrdkafkaLog(ILogger logger, LogLevel level, string client, string facility, string text);
+    private static partial void LibrdkafkaLog(
+        ILogger logger,
+        LogLevel level,
+        string client,
+        string facility,
+        string text);
 }

@@ -12,7 +12,10 @@ public sealed class KafkaOptions
     /// <summary>The client id reported to brokers; null uses the service name.</summary>
     public string? ClientId { get; set; }
 
-    /// <summary>How long a produce may take before it fails; default 5 seconds, inside every provider's response deadline.</summary>
+    /// <summary>
+    /// How long a produce may take before it fails; default 5 seconds, inside every provider's
+    /// response deadline.
+    /// </summary>
     public TimeSpan ProduceTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long the producer waits to batch records; default 2 milliseconds.</summary>

@@ -11,7 +11,10 @@ public static class KafkaServiceCollectionExtensions
     /// <summary>The health check name reported by <c>/health/ready</c>.</summary>
     public const string HealthCheckName = "kafka";
 
-    /// <summary>Adds validated <see cref="KafkaOptions"/>, the client configurations, the one producer and its readiness check.</summary>
+    /// <summary>
+    /// Adds validated <see cref="KafkaOptions"/>, the client configurations, the one producer and
+    /// its readiness check.
+    /// </summary>
     public static IHostApplicationBuilder AddGatewayKafka(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -27,7 +27,10 @@ public static class KafkaTelemetry
         new BaggagePropagator(),
     ]);
 
-    /// <summary>Writes the context as <c>traceparent</c>/<c>tracestate</c> headers; does nothing for a default context.</summary>
+    /// <summary>
+    /// Writes the context as <c>traceparent</c>/<c>tracestate</c> headers; does nothing for a
+    /// default context.
+    /// </summary>
     public static void Inject(ActivityContext context, Headers headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
@@ -109,7 +112,9 @@ public static class KafkaTelemetry
             activity.SetTag("messaging.operation.type", "process");
             activity.SetTag("messaging.operation.name", "process");
             activity.SetTag("messaging.destination.name", result.Topic);
-            activity.SetTag("messaging.destination.partition.id", result.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            activity.SetTag(
+                "messaging.destination.partition.id",
+                result.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
             activity.SetTag("messaging.kafka.offset", result.Offset.Value);
             activity.SetTag("messaging.consumer.group.name", consumerGroup);
             var id = KafkaCloudEvent.GetString(result.Message.Headers, EventHeaders.Id);

@@ -6,7 +6,10 @@ public sealed class RedisOptions
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Redis";
 
-    /// <summary>A StackExchange.Redis configuration string, e.g. <c>localhost:6379,password=...</c>; required.</summary>
+    /// <summary>
+    /// A StackExchange.Redis configuration string, e.g. <c>localhost:6379,password=...</c>;
+    /// required.
+    /// </summary>
     public string Configuration { get; set; } = "";
 
     /// <summary>A prefix for every key the gateway writes; default <c>gateway:</c>.</summary>

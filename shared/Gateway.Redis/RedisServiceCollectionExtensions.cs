@@ -12,7 +12,10 @@ public static class RedisServiceCollectionExtensions
     /// <summary>The health check name reported by <c>/health/ready</c>.</summary>
     public const string HealthCheckName = "redis";
 
-    /// <summary>Adds validated <see cref="RedisOptions"/>, one <see cref="IConnectionMultiplexer"/> and its readiness check.</summary>
+    /// <summary>
+    /// Adds validated <see cref="RedisOptions"/>, one <see cref="IConnectionMultiplexer"/> and its
+    /// readiness check.
+    /// </summary>
     public static IHostApplicationBuilder AddGatewayRedis(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -23,7 +26,8 @@ public static class RedisServiceCollectionExtensions
         builder.Services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
         {
-            var options = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration);
+            var options = ConfigurationOptions.Parse(
+                sp.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration);
 
             // Start even when Redis is down: readiness reports it and the client reconnects.
             options.AbortOnConnectFail = false;
@@ -45,7 +49,8 @@ internal sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
     {
         if (string.IsNullOrWhiteSpace(options.Configuration))
         {
-            return ValidateOptionsResult.Fail($"{RedisOptions.SectionName}:Configuration is required (e.g. localhost:6379).");
+            return ValidateOptionsResult.Fail(
+                $"{RedisOptions.SectionName}:Configuration is required (e.g. localhost:6379).");
         }
 
         try
@@ -55,14 +60,18 @@ internal sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
         }
         catch (ArgumentException)
         {
-            return ValidateOptionsResult.Fail($"{RedisOptions.SectionName}:Configuration is not a valid StackExchange.Redis configuration string.");
+            return ValidateOptionsResult.Fail(
+                $"{RedisOptions.SectionName}:Configuration is not a valid "
+                + "StackExchange.Redis configuration string.");
         }
     }
 }
 
 internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context,
+        CancellationToken cancellationToken = default)
     {
         try
         {

@@ -64,8 +64,10 @@ public sealed class KubernetesManifestTests
 
     private static YamlMappingNode Container(string deployment)
     {
-        var document = Documents.Single(d => Path(d, "kind") == "Deployment" && Path(d, "metadata", "name") == deployment);
-        var spec = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)document.Children["spec"]).Children["template"]).Children["spec"];
+        var document = Documents.Single(d =>
+            Path(d, "kind") == "Deployment" && Path(d, "metadata", "name") == deployment);
+        var template = (YamlMappingNode)((YamlMappingNode)document.Children["spec"]).Children["template"];
+        var spec = (YamlMappingNode)template.Children["spec"];
         return (YamlMappingNode)((YamlSequenceNode)spec.Children["containers"]).Children[0];
     }
 
@@ -89,7 +91,9 @@ public sealed class KubernetesManifestTests
     {
         var folder = System.IO.Path.Combine(ComposeFileTests.RepositoryRoot(), "deploy", "k8s");
         var documents = new List<YamlMappingNode>();
-        foreach (var file in Directory.GetFiles(folder, "*.yaml").Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal)))
+        var files = Directory.GetFiles(folder, "*.yaml")
+            .Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal));
+        foreach (var file in files)
         {
             var stream = new YamlStream();
             using var reader = new StreamReader(file);

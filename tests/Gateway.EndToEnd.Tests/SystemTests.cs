@@ -71,7 +71,8 @@ public sealed class SystemTests
         for (var i = 0; i < 20; i++)
         {
             var id = Guid.NewGuid().ToString();
-            var body = Encoding.UTF8.GetBytes($$$"""{"ref":"refs/heads/main","n":{{{i}}},"repository":{"full_name":"acme/shop"}}""");
+            var body = Encoding.UTF8.GetBytes(
+                $$$"""{"ref":"refs/heads/main","n":{{{i}}},"repository":{"full_name":"acme/shop"}}""");
             sent[id] = body;
             Assert.Equal(HttpStatusCode.Accepted, await SendAsync(http, ingressPort, source, id, body));
         }
@@ -97,7 +98,12 @@ public sealed class SystemTests
         Assert.All(received, d => Assert.False(string.IsNullOrEmpty(d.TraceParent)));
     }
 
-    private static async Task<HttpStatusCode> SendAsync(HttpClient http, int port, string source, string id, byte[] body)
+    private static async Task<HttpStatusCode> SendAsync(
+        HttpClient http,
+        int port,
+        string source,
+        string id,
+        byte[] body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}/webhooks/{source}")
         {
@@ -106,7 +112,9 @@ public sealed class SystemTests
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.Add("X-GitHub-Delivery", id);
         request.Headers.Add("X-GitHub-Event", "push");
-        request.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), body)));
+        request.Headers.Add(
+            "X-Hub-Signature-256",
+            "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), body)));
         using var response = await http.SendAsync(request);
         return response.StatusCode;
     }
@@ -148,7 +156,10 @@ public sealed class SystemTests
             return Results.Ok();
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = app.Services
+            .GetRequiredService<IServer>()
+            .Features.GetRequiredFeature<IServerAddressesFeature>()
+            .Addresses.First();
         return new DownstreamApp(app, new Uri(address + "/"));
     }
 

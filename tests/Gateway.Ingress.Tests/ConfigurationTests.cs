@@ -192,7 +192,7 @@ public sealed class ConfigurationTests
             options.Sources[scheme] = source;
         }
 
-        var result = new IngressOptionsValidator().Validate(null, options);
+        var result = new IngressOptionsValidator(TimeSpan.FromSeconds(5)).Validate(null, options);
 
         Assert.True(result.Succeeded, result.FailureMessage);
     }

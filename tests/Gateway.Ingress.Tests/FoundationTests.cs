@@ -11,7 +11,9 @@ public sealed class FoundationTests
     [Fact]
     public async Task HealthReady_KafkaReachable_Answers200()
     {
-        await using var app = await RunningApp.StartAsync(IngressApp.Build, $"--Kafka:BootstrapServers={TestKafka.Shared.BootstrapServers}");
+        await using var app = await RunningApp.StartAsync(
+            IngressApp.Build,
+            $"--Kafka:BootstrapServers={TestKafka.Shared.BootstrapServers}");
 
         using var live = await app.Client.GetAsync(new Uri("/health/live", UriKind.Relative));
         using var ready = await app.Client.GetAsync(new Uri("/health/ready", UriKind.Relative));
@@ -24,7 +26,9 @@ public sealed class FoundationTests
     [Fact]
     public async Task HealthReady_KafkaUnreachable_Answers503NamingKafka()
     {
-        await using var app = await RunningApp.StartAsync(IngressApp.Build, $"--Kafka:BootstrapServers=127.0.0.1:{Ports.Free()}");
+        await using var app = await RunningApp.StartAsync(
+            IngressApp.Build,
+            $"--Kafka:BootstrapServers=127.0.0.1:{Ports.Free()}");
 
         using var ready = await app.Client.GetAsync(new Uri("/health/ready", UriKind.Relative));
         var body = await ready.Content.ReadAsStringAsync();
@@ -40,7 +44,10 @@ public sealed class FoundationTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
-        Assert.Contains("Kafka:BootstrapServers", GatewayHost.DescribeInvalidConfiguration(error), StringComparison.Ordinal);
+        Assert.Contains(
+            "Kafka:BootstrapServers",
+            GatewayHost.DescribeInvalidConfiguration(error),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -48,7 +55,11 @@ public sealed class FoundationTests
     {
         using var process = ServiceProcess.Start(
             "Gateway.Ingress",
-            new Dictionary<string, string> { ["Kafka__BootstrapServers"] = "not a host list", ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" });
+            new Dictionary<string, string>
+            {
+                ["Kafka__BootstrapServers"] = "not a host list",
+                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            });
 
         Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the service should stop by itself");
 

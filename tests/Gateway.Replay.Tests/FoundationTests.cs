@@ -11,7 +11,9 @@ public sealed class FoundationTests
     [Fact]
     public async Task HealthReady_KafkaReachable_Answers200()
     {
-        await using var app = await RunningApp.StartAsync(ReplayApp.Build, $"--Kafka:BootstrapServers={TestKafka.Shared.BootstrapServers}");
+        await using var app = await RunningApp.StartAsync(
+            ReplayApp.Build,
+            $"--Kafka:BootstrapServers={TestKafka.Shared.BootstrapServers}");
 
         using var ready = await app.Client.GetAsync(new Uri("/health/ready", UriKind.Relative));
 
@@ -21,7 +23,9 @@ public sealed class FoundationTests
     [Fact]
     public async Task HealthReady_KafkaUnreachable_Answers503NamingKafka()
     {
-        await using var app = await RunningApp.StartAsync(ReplayApp.Build, $"--Kafka:BootstrapServers=127.0.0.1:{Ports.Free()}");
+        await using var app = await RunningApp.StartAsync(
+            ReplayApp.Build,
+            $"--Kafka:BootstrapServers=127.0.0.1:{Ports.Free()}");
 
         using var ready = await app.Client.GetAsync(new Uri("/health/ready", UriKind.Relative));
         var body = await ready.Content.ReadAsStringAsync();
@@ -37,13 +41,18 @@ public sealed class FoundationTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
-        Assert.Contains("Kafka:BootstrapServers", GatewayHost.DescribeInvalidConfiguration(error), StringComparison.Ordinal);
+        Assert.Contains(
+            "Kafka:BootstrapServers",
+            GatewayHost.DescribeInvalidConfiguration(error),
+            StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Metrics_Scraped_ExposesPrometheusText()
     {
-        await using var app = await RunningApp.StartAsync(ReplayApp.Build, $"--Kafka:BootstrapServers={TestKafka.Shared.BootstrapServers}");
+        await using var app = await RunningApp.StartAsync(
+            ReplayApp.Build,
+            $"--Kafka:BootstrapServers={TestKafka.Shared.BootstrapServers}");
         using var warmup = await app.Client.GetAsync(new Uri("/health/live", UriKind.Relative));
 
         using var metrics = await app.Client.GetAsync(new Uri("/metrics", UriKind.Relative));

@@ -9,7 +9,9 @@ namespace Gateway.Shared.Tests;
 
 public sealed class ConsumerLoopTests
 {
-    private sealed class RecordingHandler(Func<ConsumeResult<byte[]?, byte[]?>, CancellationToken, Task>? behaviour = null) : IRecordHandler
+    private sealed class RecordingHandler(
+        Func<ConsumeResult<byte[]?, byte[]?>, CancellationToken, Task>? behaviour = null)
+        : IRecordHandler
     {
         public ConcurrentQueue<ConsumeResult<byte[]?, byte[]?>> Handled { get; } = new();
 
@@ -57,7 +59,10 @@ public sealed class ConsumerLoopTests
             "every record handled");
         var partitionsA = first.Handled.Select(r => r.Partition.Value).ToHashSet();
         var partitionsB = second.Handled.Select(r => r.Partition.Value).ToHashSet();
-        var values = first.Handled.Concat(second.Handled).Select(r => Encoding.UTF8.GetString(r.Message.Value!)).ToList();
+        var values = first.Handled
+            .Concat(second.Handled)
+            .Select(r => Encoding.UTF8.GetString(r.Message.Value!))
+            .ToList();
         Assert.NotEmpty(first.Handled);
         Assert.NotEmpty(second.Handled);
         Assert.Empty(partitionsA.Intersect(partitionsB));
@@ -94,7 +99,10 @@ public sealed class ConsumerLoopTests
         {
             using var loop = NewLoop(group, topic, blocker, drain: TimeSpan.FromMilliseconds(500));
             var run = loop.RunAsync(stop.Token);
-            await Eventually.TrueAsync(() => blocker.Handled.Count == 9, TimeSpan.FromSeconds(60), "nine records handled");
+            await Eventually.TrueAsync(
+                () => blocker.Handled.Count == 9,
+                TimeSpan.FromSeconds(60),
+                "nine records handled");
             await stop.CancelAsync();
             await run;
         }
@@ -104,7 +112,10 @@ public sealed class ConsumerLoopTests
         {
             using var loop = NewLoop(group, topic, next);
             var run = loop.RunAsync(stop.Token);
-            await Eventually.TrueAsync(() => next.Handled.Count == 7, TimeSpan.FromSeconds(60), "records from offset 3 again");
+            await Eventually.TrueAsync(
+                () => next.Handled.Count == 7,
+                TimeSpan.FromSeconds(60),
+                "records from offset 3 again");
             await stop.CancelAsync();
             await run;
         }
@@ -121,7 +132,10 @@ public sealed class ConsumerLoopTests
         {
             for (var i = 0; i < 40; i++)
             {
-                await producer.ProduceAsync(topic, Record($"key-{i % 4}", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None);
+                await producer.ProduceAsync(
+                    topic,
+                    Record($"key-{i % 4}", i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    CancellationToken.None);
             }
         }
 
@@ -167,7 +181,10 @@ public sealed class ConsumerLoopTests
         using var stop = new CancellationTokenSource();
         using var loop = NewLoop(TestKafka.UniqueGroup("retry"), topic, handler);
         var run = loop.RunAsync(stop.Token);
-        await Eventually.TrueAsync(() => handler.Handled.Count == 1, TimeSpan.FromSeconds(60), "handled after failures");
+        await Eventually.TrueAsync(
+            () => handler.Handled.Count == 1,
+            TimeSpan.FromSeconds(60),
+            "handled after failures");
         await stop.CancelAsync();
         await run;
 
@@ -196,7 +213,10 @@ public sealed class ConsumerLoopTests
         using var stop = new CancellationTokenSource();
         using var loop = NewLoop(TestKafka.UniqueGroup("held"), topic, handler);
         var run = loop.RunAsync(stop.Token);
-        await Eventually.TrueAsync(() => Volatile.Read(ref failures) >= 2, TimeSpan.FromSeconds(60), "the first record fails");
+        await Eventually.TrueAsync(
+            () => Volatile.Read(ref failures) >= 2,
+            TimeSpan.FromSeconds(60),
+            "the first record fails");
 
         for (var i = 1; i <= 20; i++)
         {
@@ -209,7 +229,10 @@ public sealed class ConsumerLoopTests
         Assert.Equal(1, loop.Buffered);
 
         Volatile.Write(ref down, false);
-        await Eventually.TrueAsync(() => handler.Handled.Count == 21, TimeSpan.FromSeconds(60), "every record handled once the dependency is back");
+        await Eventually.TrueAsync(
+            () => handler.Handled.Count == 21,
+            TimeSpan.FromSeconds(60),
+            "every record handled once the dependency is back");
         await stop.CancelAsync();
         await run;
 

@@ -19,7 +19,8 @@ public sealed class MockClusterProcessTests
         // Two copies would each keep their own state: the cluster would not be the one the
         // client's fault injection and topic calls reach.
         var loaded = File.ReadLines("/proc/self/maps")
-            .Where(line => line.Contains("librdkafka", StringComparison.Ordinal) && line.Contains('/', StringComparison.Ordinal))
+            .Where(line => line.Contains("librdkafka", StringComparison.Ordinal)
+                && line.Contains('/', StringComparison.Ordinal))
             .Select(line => line[line.IndexOf('/', StringComparison.Ordinal)..])
             .Distinct(StringComparer.Ordinal)
             .ToList();

@@ -78,7 +78,10 @@ public sealed class ProducerTests
         using (var request = source.StartActivity("request"))
         {
             traceId = request!.TraceId;
-            await producer.ProduceAsync(topic, new Message<byte[]?, byte[]?> { Value = [1, 2, 3] }, CancellationToken.None);
+            await producer.ProduceAsync(
+                topic,
+                new Message<byte[]?, byte[]?> { Value = [1, 2, 3] },
+                CancellationToken.None);
         }
 
         var record = Assert.Single(TestKafka.Shared.ReadAll(topic, 1, TimeSpan.FromSeconds(30)));

@@ -10,7 +10,11 @@ public sealed class RedisTests
         var db = TestRedis.Shared.Multiplexer.GetDatabase();
         var key = TestRedis.UniquePrefix("roundtrip") + "value";
 
-        var claimed = await db.StringSetAsync(key, "payload", TimeSpan.FromMinutes(1), StackExchange.Redis.When.NotExists);
+        var claimed = await db.StringSetAsync(
+            key,
+            "payload",
+            TimeSpan.FromMinutes(1),
+            StackExchange.Redis.When.NotExists);
         var again = await db.StringSetAsync(key, "other", TimeSpan.FromMinutes(1), StackExchange.Redis.When.NotExists);
         var value = await db.StringGetAsync(key);
 

@@ -22,7 +22,10 @@ public sealed class RunningApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    /// <summary>Builds the app with <paramref name="build"/>, given arguments that bind it to 127.0.0.1:0, and starts it.</summary>
+    /// <summary>
+    /// Builds the app with <paramref name="build"/>, given arguments that bind it to 127.0.0.1:0,
+    /// and starts it.
+    /// </summary>
     public static async Task<RunningApp> StartAsync(Func<string[], WebApplication> build, params string[] args)
     {
         var app = build([.. args, "--urls", "http://127.0.0.1:0"]);

@@ -30,8 +30,14 @@ public sealed class ServiceProcess : IDisposable
         }
     }
 
-    /// <summary>Starts <paramref name="assemblyName"/>.dll from the test's output folder with the given environment.</summary>
-    public static ServiceProcess Start(string assemblyName, IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <summary>
+    /// Starts <paramref name="assemblyName"/>.dll from the test's output folder with the given
+    /// environment.
+    /// </summary>
+    public static ServiceProcess Start(
+        string assemblyName,
+        IReadOnlyDictionary<string, string> environment,
+        params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -54,7 +60,10 @@ public sealed class ServiceProcess : IDisposable
         return new ServiceProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
     }
 
-    /// <summary>Waits for the process to exit; once it has, also for its captured output to be read to the end.</summary>
+    /// <summary>
+    /// Waits for the process to exit; once it has, also for its captured output to be read to
+    /// the end.
+    /// </summary>
     public bool WaitForExit(TimeSpan timeout)
     {
         if (!Process.WaitForExit(timeout))

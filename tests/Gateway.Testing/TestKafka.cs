@@ -53,12 +53,22 @@ public sealed class TestKafka
         }
     }
 
-    /// <summary>Reads records from the start of a topic until <paramref name="count"/> arrived or the timeout passed.</summary>
+    /// <summary>
+    /// Reads records from the start of a topic until <paramref name="count"/> arrived or the
+    /// timeout passed.
+    /// </summary>
     public List<ConsumeResult<byte[]?, byte[]?>> ReadAll(string topic, int count, TimeSpan timeout) =>
         ReadAll(BootstrapServers, topic, count, timeout);
 
-    /// <summary>Reads records from the start of a topic of any cluster until <paramref name="count"/> arrived or the timeout passed.</summary>
-    public static List<ConsumeResult<byte[]?, byte[]?>> ReadAll(string bootstrapServers, string topic, int count, TimeSpan timeout)
+    /// <summary>
+    /// Reads records from the start of a topic of any cluster until <paramref name="count"/>
+    /// arrived or the timeout passed.
+    /// </summary>
+    public static List<ConsumeResult<byte[]?, byte[]?>> ReadAll(
+        string bootstrapServers,
+        string topic,
+        int count,
+        TimeSpan timeout)
     {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {

@@ -21,7 +21,14 @@ for (var level = 1; level <= 5; level++)
 Console.WriteLine("bootstrap.servers=" + kafka.BootstrapServers);
 
 var redisPort = builder.Configuration["Gateway:RedisPort"] ?? "6390";
-builder.AddExecutable("redis", "redis-server", ".", "--port", redisPort, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
+builder.AddExecutable(
+    "redis",
+    "redis-server",
+    ".",
+    "--port", redisPort,
+    "--bind", "127.0.0.1",
+    "--save", "",
+    "--appendonly", "no");
 var redis = $"127.0.0.1:{redisPort}";
 
 var downstream = builder.AddProject<Projects.Gateway_DemoDownstream>("demo-downstream", launchProfileName: null)
@@ -43,10 +50,14 @@ builder.AddProject<Projects.Gateway_Router>("router", launchProfileName: null)
     .WithEnvironment("Redis__Configuration", redis)
     .WithEnvironment("Router__Admin__Token", "demo-admin-token")
     .WithEnvironment("Router__Destinations__crm__Type", "http")
-    .WithEnvironment("Router__Destinations__crm__Url", ReferenceExpression.Create($"{downstream.GetEndpoint("http")}/crm"))
+    .WithEnvironment(
+        "Router__Destinations__crm__Url",
+        ReferenceExpression.Create($"{downstream.GetEndpoint("http")}/crm"))
     .WithEnvironment("Router__Destinations__crm__AllowPrivateNetworks", "true")
     .WithEnvironment("Router__Destinations__erp__Type", "http")
-    .WithEnvironment("Router__Destinations__erp__Url", ReferenceExpression.Create($"{downstream.GetEndpoint("http")}/erp"))
+    .WithEnvironment(
+        "Router__Destinations__erp__Url",
+        ReferenceExpression.Create($"{downstream.GetEndpoint("http")}/erp"))
     .WithEnvironment("Router__Destinations__erp__AllowPrivateNetworks", "true")
     .WithEnvironment("Router__Routes__everything__Destinations__0", "crm")
     .WithEnvironment("Router__Routes__everything__Destinations__1", "erp")

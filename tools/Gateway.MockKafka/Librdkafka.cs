@@ -24,7 +24,12 @@ internal static partial class Librdkafka
     public static partial IntPtr rd_kafka_conf_new();
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int rd_kafka_conf_set(IntPtr conf, string name, string value, byte[] errstr, nuint errstrSize);
+    public static partial int rd_kafka_conf_set(
+        IntPtr conf,
+        string name,
+        string value,
+        byte[] errstr,
+        nuint errstrSize);
 
     [LibraryImport(LibraryName)]
     public static partial IntPtr rd_kafka_new(int type, IntPtr conf, byte[] errstr, nuint errstrSize);
@@ -42,7 +47,11 @@ internal static partial class Librdkafka
     public static partial IntPtr rd_kafka_mock_cluster_bootstraps(IntPtr cluster);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int rd_kafka_mock_topic_create(IntPtr cluster, string topic, int partitionCount, int replicationFactor);
+    public static partial int rd_kafka_mock_topic_create(
+        IntPtr cluster,
+        string topic,
+        int partitionCount,
+        int replicationFactor);
 
     [LibraryImport(LibraryName)]
     public static partial int rd_kafka_mock_broker_set_down(IntPtr cluster, int brokerId);
@@ -54,7 +63,11 @@ internal static partial class Librdkafka
     public static partial int rd_kafka_mock_broker_set_rtt(IntPtr cluster, int brokerId, int rttMs);
 
     [LibraryImport(LibraryName)]
-    public static partial void rd_kafka_mock_push_request_errors_array(IntPtr cluster, short apiKey, nuint count, int[] errors);
+    public static partial void rd_kafka_mock_push_request_errors_array(
+        IntPtr cluster,
+        short apiKey,
+        nuint count,
+        int[] errors);
 
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath) =>
         name == LibraryName ? Handle.Value : IntPtr.Zero;
@@ -67,7 +80,8 @@ internal static partial class Librdkafka
         _ = Confluent.Kafka.Library.Version;
         var path = FindLoadedLibrary()
             ?? throw new PlatformNotSupportedException(
-                "Could not find the librdkafka that Confluent.Kafka loaded; the embedded broker needs Linux (/proc/self/maps).");
+                "Could not find the librdkafka that Confluent.Kafka loaded; "
+                + "the embedded broker needs Linux (/proc/self/maps).");
         return NativeLibrary.Load(path);
     }
 

@@ -76,7 +76,9 @@ public sealed class MockCluster : IDisposable
 
     /// <summary>Delays every response of a broker by <paramref name="roundTrip"/>.</summary>
     public void SetBrokerRoundTrip(int brokerId, TimeSpan roundTrip) =>
-        Check(Librdkafka.rd_kafka_mock_broker_set_rtt(Cluster(), brokerId, (int)roundTrip.TotalMilliseconds), $"set broker {brokerId} rtt");
+        Check(
+            Librdkafka.rd_kafka_mock_broker_set_rtt(Cluster(), brokerId, (int)roundTrip.TotalMilliseconds),
+            $"set broker {brokerId} rtt");
 
     /// <summary>Makes the next requests of one API (e.g. 0 = Produce) fail with these errors, in order.</summary>
     public void PushRequestErrors(short apiKey, params ErrorCode[] errors)

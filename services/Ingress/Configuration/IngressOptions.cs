@@ -80,6 +80,13 @@ internal sealed class SourceOptions
 
     public RateLimitOptions? RateLimit { get; set; }
 
+    /// <summary>
+    /// How long a request waits for Kafka's acknowledgement before it is answered 503; at most
+    /// <c>Kafka:ProduceTimeout</c>. Default 2.5 seconds for <c>slack</c>, which expects an answer
+    /// within 3, else <c>Kafka:ProduceTimeout</c>.
+    /// </summary>
+    public TimeSpan? ProduceTimeout { get; set; }
+
     /// <summary>How many acknowledged ids this process remembers to absorb retries; 0 turns it off.</summary>
     public int RecentEvents { get; set; } = 10_000;
 

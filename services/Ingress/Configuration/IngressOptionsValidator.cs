@@ -1,12 +1,15 @@
 using System.Net;
 using Gateway.Ingress.Events;
 using Gateway.Ingress.Verification;
+using Gateway.Kafka;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Ingress.Configuration;
 
 /// <summary>Collects every configuration error of the ingress, each naming the key to set.</summary>
-internal sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
+/// <param name="produceTimeout">The producer's delivery timeout, Kafka:ProduceTimeout.</param>
+internal sealed class IngressOptionsValidator(TimeSpan produceTimeout)
+    : IValidateOptions<IngressOptions>
 {
     private const long MaxBodyCeiling = 64L * 1024 * 1024;
 
@@ -35,7 +38,9 @@ internal sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
 
         foreach (var (sourceName, source) in options.Sources)
         {
-            ValidateSource(errors, $"{Section}:Sources:{sourceName}", sourceName, source, options);
+            var key = $"{Section}:Sources:{sourceName}";
+            ValidateSource(errors, key, sourceName, source, options);
+            ValidateProduceTimeout(errors, key, source.ProduceTimeout);
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
@@ -127,6 +132,16 @@ internal sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
         ValidateField(errors, key + ":Subject", source.Subject);
         ValidateField(errors, key + ":Time", source.Time);
         ValidateField(errors, key + ":PartitionKey", source.PartitionKey);
+    }
+
+    // Waiting longer than the producer's own timeout would never happen: the produce fails first.
+    private void ValidateProduceTimeout(List<string> errors, string key, TimeSpan? wait)
+    {
+        if (wait is { } value && (value <= TimeSpan.Zero || value > produceTimeout))
+        {
+            errors.Add($"{key}:ProduceTimeout must be positive and at most "
+                + $"{KafkaOptions.SectionName}:ProduceTimeout ({produceTimeout:c}).");
+        }
     }
 
     private static void ValidateSecrets(List<string> errors, string key, SchemeKind kind, SourceOptions source)

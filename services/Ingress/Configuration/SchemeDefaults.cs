@@ -13,7 +13,8 @@ internal sealed record SchemeDefaults(
     FieldReference? Subject,
     FieldReference? Time,
     FieldReference? PartitionKey,
-    string[] Headers)
+    string[] Headers,
+    TimeSpan? ProduceTimeout = null)
 {
     public static readonly IReadOnlyDictionary<string, SchemeDefaults> ByName =
         new Dictionary<string, SchemeDefaults>(StringComparer.OrdinalIgnoreCase)
@@ -32,10 +33,12 @@ internal sealed record SchemeDefaults(
                 ["X-Shopify-Topic", "X-Shopify-Webhook-Id", "X-Shopify-Shop-Domain", "X-Shopify-Event-Id",
                     "X-Shopify-Hmac-Sha256"]),
             // Slash commands and interactivity send forms, so JSON is not required; the Events API is JSON.
+            // Slack counts a delivery as failed after 3 s; the answer leaves room for the network.
             ["slack"] = new(SchemeKind.Slack, "com.slack", false,
                 FieldReference.Parse("/event_id"), FieldReference.Parse("/event/type"), null,
                 FieldReference.Parse("/event_time"), null,
-                ["X-Slack-Signature", "X-Slack-Request-Timestamp"]),
+                ["X-Slack-Signature", "X-Slack-Request-Timestamp"],
+                TimeSpan.FromMilliseconds(2500)),
             ["standard-webhooks"] = StandardWebhooks(),
             ["svix"] = StandardWebhooks(),
             ["twilio"] = new(SchemeKind.Twilio, "com.twilio", false,

@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using Gateway.Contracts;
 using Gateway.Ingress.Events;
 using Gateway.Ingress.Verification;
+using Gateway.Kafka;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Ingress.Configuration;
@@ -13,13 +14,14 @@ internal sealed class SourceCatalog : IDisposable
 {
     private readonly Dictionary<string, WebhookSource> _sources;
 
-    public SourceCatalog(IOptions<IngressOptions> options)
+    public SourceCatalog(IOptions<IngressOptions> options, IOptions<KafkaOptions> kafka)
     {
         var ingress = options.Value;
+        var produceTimeout = kafka.Value.ProduceTimeout;
         _sources = new Dictionary<string, WebhookSource>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, source) in ingress.Sources)
         {
-            _sources[name] = Compile(name, source, ingress);
+            _sources[name] = Compile(name, source, ingress, produceTimeout);
         }
 
         TrustedProxies = [.. ingress.TrustedProxies.Select(IPNetwork.Parse)];
@@ -45,7 +47,8 @@ internal sealed class SourceCatalog : IDisposable
         : string.IsNullOrWhiteSpace(ingress.PublicBaseUrl) ? null
         : ingress.PublicBaseUrl.TrimEnd('/') + "/webhooks/" + name;
 
-    private static WebhookSource Compile(string name, SourceOptions options, IngressOptions ingress)
+    private static WebhookSource Compile(
+        string name, SourceOptions options, IngressOptions ingress, TimeSpan produceTimeout)
     {
         var defaults = SchemeDefaults.ByName[options.Scheme!];
         var layout = defaults.Kind == SchemeKind.Hmac ? GenericLayout(options.Hmac) : null;
@@ -73,6 +76,7 @@ internal sealed class SourceCatalog : IDisposable
             AllowedNetworks = [.. options.AllowedNetworks.Select(IPNetwork.Parse)],
             RateLimiter = Limiter(options.RateLimit),
             Recent = new RecentEvents(options.RecentEvents),
+            ProduceDeadline = ProduceDeadline(options, defaults, produceTimeout),
             Id = Field(options.Id) ?? defaults.Id,
             Type = Field(options.Type) ?? defaults.Type,
             Subject = Field(options.Subject) ?? defaults.Subject,
@@ -80,6 +84,14 @@ internal sealed class SourceCatalog : IDisposable
             PartitionKey = Field(options.PartitionKey) ?? defaults.PartitionKey,
             CopiedHeaders = headers,
         };
+    }
+
+    // A scheme's default never outlasts the producer's own timeout, which answers first anyway.
+    private static TimeSpan? ProduceDeadline(
+        SourceOptions options, SchemeDefaults defaults, TimeSpan produceTimeout)
+    {
+        var wait = options.ProduceTimeout ?? defaults.ProduceTimeout ?? produceTimeout;
+        return wait < produceTimeout ? wait : null;
     }
 
     private static IWebhookVerifier Verifier(
