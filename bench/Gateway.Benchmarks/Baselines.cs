@@ -24,6 +24,15 @@ internal static class Baselines
     public const string GroupVariable = "BENCH_GROUP";
     public const string CountVariable = "BENCH_COUNT";
 
+    /// <summary>How many events the consume baseline handles before it starts its clock.</summary>
+    public const string WarmupVariable = "BENCH_WARMUP";
+
+    /// <summary>
+    /// When set, the consume baseline also posts each event to this sink and marks its claim
+    /// done: the least an HTTP-delivering router must do per event.
+    /// </summary>
+    public const string SinkUrlVariable = "BENCH_SINK_URL";
+
     /// <summary>The line the consume baseline prints when it has claimed every event.</summary>
     public const string ConsumedLinePrefix = "BENCH-CONSUMED ";
 
@@ -112,6 +121,12 @@ internal static class Baselines
         using var host = builder.Build();
         var configs = host.Services.GetRequiredService<KafkaClientConfigs>();
         var expected = int.Parse(Required(CountVariable), CultureInfo.InvariantCulture);
+        var warmup = int.Parse(
+            Environment.GetEnvironmentVariable(WarmupVariable) ?? "0", CultureInfo.InvariantCulture);
+        var sink = Environment.GetEnvironmentVariable(SinkUrlVariable) is { Length: > 0 } url
+            ? new Uri(url)
+            : null;
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false });
         using var redis = await ConnectionMultiplexer.ConnectAsync(
             Required(ServiceContract.RedisConfigurationVariable));
         var database = redis.GetDatabase();
@@ -119,10 +134,12 @@ internal static class Baselines
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(configs.Consumer(Required(GroupVariable)))
             .Build();
         consumer.Subscribe(GatewayTopics.SourcePattern);
-        var pending = new List<(Task<bool> Claim, ConsumeResult<byte[]?, byte[]?> Record)>(ClaimsInFlight);
-        var claimed = 0;
+        var pending = new List<(Task Work, ConsumeResult<byte[]?, byte[]?> Record)>(ClaimsInFlight);
+        var handled = 0;
         long first = 0;
-        while (claimed < expected)
+        long warm = 0;
+        var skipped = 0;
+        while (handled < expected)
         {
             var record = consumer.Consume(TimeSpan.FromMilliseconds(100));
             if (record is not null)
@@ -134,28 +151,53 @@ internal static class Baselines
 
                 var id = KafkaCloudEvent.GetString(record.Message.Headers, EventHeaders.Id)
                     ?? record.TopicPartitionOffset.ToString();
-                pending.Add((database.StringSetAsync("bench:claim:" + id, "1", ClaimLease, When.NotExists), record));
+                var work = sink is null
+                    ? database.StringSetAsync("bench:claim:" + id, "1", ClaimLease, When.NotExists)
+                    : ClaimPostMarkAsync(database, http, sink, id, record.Message.Value ?? []);
+                pending.Add((work, record));
             }
 
             if (pending.Count >= ClaimsInFlight || (record is null && pending.Count > 0))
             {
-                claimed += await SettleAsync(consumer, pending);
+                handled += await SettleAsync(consumer, pending);
+                if (warm == 0 && warmup > 0 && handled >= warmup)
+                {
+                    // Only what is handled after this moment counts.
+                    warm = Stopwatch.GetTimestamp();
+                    skipped = handled;
+                    expected -= handled;
+                    handled = 0;
+                }
             }
         }
 
-        var seconds = (Stopwatch.GetTimestamp() - first) / (double)Stopwatch.Frequency;
+        var from = warm != 0 ? warm : first;
+        var seconds = (Stopwatch.GetTimestamp() - from) / (double)Stopwatch.Frequency;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{ConsumedLinePrefix}count={claimed} seconds={seconds:0.######}"));
+            $"{ConsumedLinePrefix}count={handled} seconds={seconds:0.######} total={handled + skipped}"));
         consumer.Close();
         await Task.Delay(Timeout.Infinite);
         return 0;
     }
 
+    /// <summary>Claim, one POST with the idempotency key, then the done mark: no more, no less.</summary>
+    private static async Task ClaimPostMarkAsync(
+        IDatabase database, HttpClient http, Uri sink, string id, byte[] body)
+    {
+        var key = "bench:claim:" + id;
+        await database.StringSetAsync(key, "1", ClaimLease, When.NotExists);
+        using var request = new HttpRequestMessage(HttpMethod.Post, sink) { Content = new ByteArrayContent(body) };
+        request.Headers.TryAddWithoutValidation(ServiceContract.IdempotencyKeyHeader, id);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await database.StringSetAsync(key, "done", ClaimLease);
+    }
+
     private static async Task<int> SettleAsync(
         IConsumer<byte[]?, byte[]?> consumer,
-        List<(Task<bool> Claim, ConsumeResult<byte[]?, byte[]?> Record)> pending)
+        List<(Task Work, ConsumeResult<byte[]?, byte[]?> Record)> pending)
     {
-        await Task.WhenAll(pending.Select(p => p.Claim));
+        await Task.WhenAll(pending.Select(p => p.Work));
         foreach (var (_, record) in pending)
         {
             consumer.StoreOffset(record);

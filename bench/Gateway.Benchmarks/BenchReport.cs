@@ -104,6 +104,12 @@ internal sealed class RouterReport : ScenarioReport
     /// <summary>Router events/s to the instant sink ÷ the consume-and-claim baseline's events/s.</summary>
     public double? ThroughputRatioVsConsume { get; set; }
 
+    /// <summary>
+    /// Router events/s to the instant sink ÷ a loop that consumes, claims, posts to the same sink
+    /// and marks done: the router's own overhead over the least an HTTP delivery costs.
+    /// </summary>
+    public double? ThroughputRatioVsConsumePost { get; set; }
+
     /// <summary>Router events/s to the 20 ms sink ÷ the same with one event in flight per partition.</summary>
     public double? ConcurrencySpeedupSlowSink { get; set; }
 

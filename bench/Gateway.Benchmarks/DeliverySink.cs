@@ -15,6 +15,8 @@ internal sealed class DeliverySink : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TimeSpan _delay;
     private long _deliveries;
+    private long _distinct;
+    private long _warmTicks;
     private long _firstTicks;
     private long _lastTicks;
     private long _missingKey;
@@ -25,6 +27,12 @@ internal sealed class DeliverySink : IAsyncDisposable
         _delay = delay;
     }
 
+    /// <summary>
+    /// How many first deliveries warm the path (JIT, connection pools) before the rate is
+    /// measured; 0 measures from the very first.
+    /// </summary>
+    public long WarmupEvents { get; set; }
+
     /// <summary>Hears of each key's first delivery with its Stopwatch timestamp.</summary>
     public Action<string, long>? FirstReceipt { get; set; }
 
@@ -32,7 +40,7 @@ internal sealed class DeliverySink : IAsyncDisposable
 
     public long Deliveries => Interlocked.Read(ref _deliveries);
 
-    public int Distinct => _counts.Count;
+    public int Distinct => (int)Interlocked.Read(ref _distinct);
 
     public long MissingKey => Interlocked.Read(ref _missingKey);
 
@@ -41,18 +49,21 @@ internal sealed class DeliverySink : IAsyncDisposable
 
     public IReadOnlyDictionary<string, int> Counts => _counts;
 
-    /// <summary>Distinct keys per second between the first and the last first-delivery.</summary>
+    /// <summary>
+    /// Distinct keys per second between the last warm-up first-delivery (or the very first) and
+    /// the last first-delivery.
+    /// </summary>
     public double? DistinctRate()
     {
-        var first = Interlocked.Read(ref _firstTicks);
+        var from = WarmupEvents > 0 ? Interlocked.Read(ref _warmTicks) : Interlocked.Read(ref _firstTicks);
         var last = Interlocked.Read(ref _lastTicks);
-        var distinct = Distinct;
-        if (distinct < 2 || last <= first)
+        var counted = Interlocked.Read(ref _distinct) - Math.Max(1, WarmupEvents);
+        if (from == 0 || counted < 1 || last <= from)
         {
             return null;
         }
 
-        return (distinct - 1) / ((last - first) / (double)Stopwatch.Frequency);
+        return counted / ((last - from) / (double)Stopwatch.Frequency);
     }
 
     /// <summary>Forgets every delivery so far, e.g. the markers sent while a group settled.</summary>
@@ -60,6 +71,8 @@ internal sealed class DeliverySink : IAsyncDisposable
     {
         _counts.Clear();
         Interlocked.Exchange(ref _deliveries, 0);
+        Interlocked.Exchange(ref _distinct, 0);
+        Interlocked.Exchange(ref _warmTicks, 0);
         Interlocked.Exchange(ref _firstTicks, 0);
         Interlocked.Exchange(ref _lastTicks, 0);
         Interlocked.Exchange(ref _missingKey, 0);
@@ -101,6 +114,11 @@ internal sealed class DeliverySink : IAsyncDisposable
         }
         else if (_counts.AddOrUpdate(key, 1, (_, count) => count + 1) == 1)
         {
+            if (Interlocked.Increment(ref _distinct) == WarmupEvents)
+            {
+                Interlocked.Exchange(ref _warmTicks, now);
+            }
+
             Interlocked.CompareExchange(ref _firstTicks, now, 0);
             InterlockedMax(ref _lastTicks, now);
             FirstReceipt?.Invoke(key, now);

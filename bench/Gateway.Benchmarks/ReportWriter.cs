@@ -27,6 +27,8 @@ internal static class ReportWriter
             report.Ingress),
         new("router.throughput_ratio_vs_consume", report.Router.ThroughputRatioVsConsume, ">= 0.5",
             v => v >= 0.5, report.Router),
+        new("router.throughput_ratio_vs_consume_post", report.Router.ThroughputRatioVsConsumePost, "(context)",
+            null, report.Router),
         new("router.concurrency_speedup_slow_sink", report.Router.ConcurrencySpeedupSlowSink, ">= 20",
             v => v >= 20, report.Router),
         new("e2e.lost", report.E2e.Lost, "= 0", v => v == 0, report.E2e),

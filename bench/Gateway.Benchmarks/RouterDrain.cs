@@ -65,6 +65,7 @@ internal sealed class RouterDrain(BenchContext context)
             }
 
             await using var sink = await DeliverySink.StartAsync(sinkDelay, cancellationToken);
+            sink.WarmupEvents = context.Plan.WarmupEvents(events);
             var environment = RouterEnvironment(
                 cluster.BootstrapServers, context.Redis.Configuration, sink.Url, inFlightPerPartition, sinkInFlight);
             var services = new List<ChildService>();
@@ -115,45 +116,59 @@ internal sealed class RouterDrain(BenchContext context)
         return run;
     }
 
-    /// <summary>Drains through the baseline: consume with the same group settings, one Redis claim per event.</summary>
-    public async Task<RateRun> ConsumeBaselineAsync(int events, int partitions, CancellationToken cancellationToken)
+    /// <summary>
+    /// Drains through a baseline: consume with the same group settings and make one Redis claim
+    /// per event; with <paramref name="post"/>, also post it to an instant sink and mark it done.
+    /// </summary>
+    public async Task<RateRun> ConsumeBaselineAsync(
+        int events, int partitions, bool post, CancellationToken cancellationToken)
     {
         var run = new RateRun();
-        await context.TryAsync("router/consume_baseline", run, async () =>
+        var name = post ? "consume claim post baseline" : "consume baseline";
+        await context.TryAsync("router/" + name.Replace(' ', '_'), run, async () =>
         {
             using var cluster = MockCluster.Start(3);
             var topic = GatewayTopics.ForSource(ServiceContract.IngressSource);
             await EventPreloader.PreloadAsync(cluster, topic, partitions, events, cancellationToken);
             BenchLog.EventsPreloaded(context.Logger, events, topic, partitions);
-            await using var baseline = ChildService.StartSelf(
-                "consume baseline",
-                Baselines.Consume,
-                new Dictionary<string, string>
-                {
-                    [ServiceContract.KafkaBootstrapVariable] = cluster.BootstrapServers,
-                    [ServiceContract.RedisConfigurationVariable] = context.Redis.Configuration,
-                    [Baselines.GroupVariable] = ServiceContract.RouterGroupValue,
-                    [Baselines.CountVariable] = events.ToString(CultureInfo.InvariantCulture),
-                },
-                listens: false);
+            await using var sink = await DeliverySink.StartAsync(TimeSpan.Zero, cancellationToken);
+            var environment = new Dictionary<string, string>
+            {
+                [ServiceContract.KafkaBootstrapVariable] = cluster.BootstrapServers,
+                [ServiceContract.RedisConfigurationVariable] = context.Redis.Configuration,
+                [Baselines.GroupVariable] = ServiceContract.RouterGroupValue,
+                [Baselines.CountVariable] = events.ToString(CultureInfo.InvariantCulture),
+                [Baselines.WarmupVariable] =
+                    context.Plan.WarmupEvents(events).ToString(CultureInfo.InvariantCulture),
+            };
+            if (post)
+            {
+                environment[Baselines.SinkUrlVariable] = sink.Url.ToString();
+            }
+
+            await using var baseline = ChildService.StartSelf(name, Baselines.Consume, environment, listens: false);
             var line = baseline.WaitForLineAsync(Baselines.ConsumedLinePrefix);
             var limit = context.Plan.FirstDeliveryTimeout + context.Plan.DrainTimeout;
             if (await Task.WhenAny(line, Task.Delay(limit, cancellationToken)) != line)
             {
                 throw new ScenarioFailedException(
-                    $"the consume baseline did not finish in {limit.TotalSeconds:0} s: {baseline.OutputTail()}");
+                    $"the {name} did not finish in {limit.TotalSeconds:0} s: {baseline.OutputTail()}");
             }
 
-            context.Report.MemoryPeakMib["baseline_consume"] = baseline.PeakWorkingSetMiB();
+            context.Report.MemoryPeakMib[post ? "baseline_consume_post" : "baseline_consume"] =
+                baseline.PeakWorkingSetMiB();
             var fields = (await line)[Baselines.ConsumedLinePrefix.Length..]
                 .Split(' ')
                 .Select(field => field.Split('='))
                 .ToDictionary(pair => pair[0], pair => double.Parse(pair[1], CultureInfo.InvariantCulture));
-            run.Delivered = (long)fields["count"];
+            run.Delivered = (long)fields["total"];
             run.Duplicated = 0;
             run.EventsPerSecond = Round(fields["count"] / fields["seconds"]);
-            BenchLog.DrainMeasured(
-                context.Logger, "consume baseline", run.Delivered.Value, events, run.EventsPerSecond ?? 0);
+            BenchLog.DrainMeasured(context.Logger, name, run.Delivered.Value, events, run.EventsPerSecond ?? 0);
+            if (post && sink.Distinct < events)
+            {
+                throw new ScenarioFailedException($"the sink received {sink.Distinct} of {events} events");
+            }
         });
         return run;
     }

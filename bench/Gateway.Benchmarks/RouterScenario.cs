@@ -7,6 +7,7 @@ namespace Gateway.Benchmarks;
 internal sealed class RouterScenario(BenchContext context)
 {
     public const string ConsumeRun = "consume_baseline";
+    public const string ConsumePostRun = "consume_claim_post_baseline";
     public const string FastRun = "fast_sink";
     public const string SlowRun = "slow_sink";
     public const string SerialRun = "slow_sink_one_in_flight";
@@ -30,8 +31,12 @@ internal sealed class RouterScenario(BenchContext context)
         _report.SerialRateTheoretical =
             Math.Round(plan.RouterPartitions * 1000 / plan.SlowSinkDelay.TotalMilliseconds, 1);
 
-        var consume = await drain.ConsumeBaselineAsync(plan.RouterEvents, plan.RouterPartitions, cancellationToken);
+        var consume = await drain.ConsumeBaselineAsync(
+            plan.RouterEvents, plan.RouterPartitions, post: false, cancellationToken);
         _report.Runs[ConsumeRun] = consume;
+        var consumePost = await drain.ConsumeBaselineAsync(
+            plan.RouterEvents, plan.RouterPartitions, post: true, cancellationToken);
+        _report.Runs[ConsumePostRun] = consumePost;
 
         var fast = await drain.RouterAsync(
             "router/" + FastRun, "router_fast_sink", plan.RouterEvents, plan.RouterPartitions, TimeSpan.Zero,
@@ -60,6 +65,8 @@ internal sealed class RouterScenario(BenchContext context)
         }
 
         _report.ThroughputRatioVsConsume = IngressScenario.Ratio(fast.EventsPerSecond, consume.EventsPerSecond);
+        _report.ThroughputRatioVsConsumePost = IngressScenario.Ratio(
+            fast.EventsPerSecond, consumePost.EventsPerSecond);
         _report.ConcurrencySpeedupSlowSink = IngressScenario.Ratio(
             _report.Runs[SlowRun].EventsPerSecond, _report.Runs[SerialRun].EventsPerSecond);
         foreach (var (name, run) in _report.Runs)

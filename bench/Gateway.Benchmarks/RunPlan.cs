@@ -26,10 +26,19 @@ internal sealed record RunPlan
     public required int ScaleOutPartitions { get; init; }
     public required int[] ScaleOutRouters { get; init; }
 
+    /// <summary>
+    /// The share of a drain's events that warms the process (JIT, connection pools) before the
+    /// rate is measured; every router run and the baselines skip the same share.
+    /// </summary>
+    public double WarmupShare { get; init; } = 0.25;
+
     /// <summary>The delay of the slow sink, as the issue sets it.</summary>
     public TimeSpan SlowSinkDelay { get; init; } = TimeSpan.FromMilliseconds(20);
 
     public required string OutputFolder { get; init; }
+
+    /// <summary>How many of <paramref name="events"/> are warm-up, not measured.</summary>
+    public int WarmupEvents(int events) => (int)(events * WarmupShare);
 
     public static RunPlan Full(string outputFolder) => new()
     {
@@ -39,7 +48,7 @@ internal sealed record RunPlan
         ClosedLoopDuration = TimeSpan.FromSeconds(8),
         Concurrencies = [4, 32, 128],
         OpenLoopDuration = TimeSpan.FromSeconds(12),
-        RouterEvents = 20_000,
+        RouterEvents = 40_000,
         RouterPartitions = 6,
         RouterSerialEvents = 1_500,
         FirstDeliveryTimeout = TimeSpan.FromSeconds(30),
