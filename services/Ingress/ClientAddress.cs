@@ -4,7 +4,8 @@ namespace Gateway.Ingress;
 
 /// <summary>
 /// The client's address for allowlists: the connection's peer, or, when that peer is a trusted
-/// proxy, the right-most <c>X-Forwarded-For</c> entry that is not itself a trusted proxy.
+/// proxy, the right-most <c>X-Forwarded-For</c> entry that is not itself a trusted proxy; null
+/// when that chain holds an entry that is not an address.
 /// </summary>
 /// <remarks>
 /// Entries left of the first untrusted hop are written by the client and prove nothing, which
@@ -33,10 +34,12 @@ internal static class ClientAddress
                 var comma = text[..end].LastIndexOf(',');
                 var entry = text[(comma + 1)..end].Trim();
                 end = Math.Max(comma, 0);
-                if (!IPAddress.TryParse(entry, out var hop))
+                if (!TryParseHop(entry, out var hop))
                 {
-                    // An unparseable hop ends the trusted chain; the last trusted hop answers for it.
-                    return client;
+                    // A hop that names no address leaves the client unknown. Answering with the
+                    // proxy's own address instead would let anyone past an allowlist that
+                    // covers the proxies.
+                    return null;
                 }
 
                 client = Normalize(hop)!;
@@ -48,6 +51,23 @@ internal static class ClientAddress
         }
 
         return client;
+    }
+
+    // Some proxies append the client's port: "203.0.113.7:4711", "[2001:db8::1]:4711".
+    private static bool TryParseHop(ReadOnlySpan<char> entry, out IPAddress address)
+    {
+        if (IPAddress.TryParse(entry, out address!))
+        {
+            return true;
+        }
+
+        if (IPEndPoint.TryParse(entry, out var endPoint))
+        {
+            address = endPoint.Address;
+            return true;
+        }
+
+        return false;
     }
 
     private static IPAddress? Normalize(IPAddress? address) =>

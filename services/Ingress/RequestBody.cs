@@ -13,6 +13,11 @@ internal sealed class RequestBody : IDisposable
     internal const int PrefixReserve = 256;
     private const int InitialSize = 16 * 1024;
 
+    // The first buffer never trusts Content-Length beyond this: a client that announces a large
+    // body and sends nothing must not make the ingress reserve it. Larger bodies grow the buffer
+    // as their bytes arrive.
+    private const int MaxFirstSize = 64 * 1024;
+
     private byte[] _buffer;
     private byte[]? _spill;
     private int _length;
@@ -23,6 +28,9 @@ internal sealed class RequestBody : IDisposable
     }
 
     public int Length => _length;
+
+    /// <summary>How many body bytes the current buffer holds room for.</summary>
+    internal int Capacity => _buffer.Length - PrefixReserve;
 
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(PrefixReserve, _length);
 
@@ -47,7 +55,7 @@ internal sealed class RequestBody : IDisposable
         long limit,
         CancellationToken cancellationToken)
     {
-        var first = (int)Math.Min(contentLength ?? InitialSize, limit + 1);
+        var first = (int)Math.Min(Math.Min(contentLength ?? InitialSize, MaxFirstSize), limit + 1);
         var body = new RequestBody(ArrayPool<byte>.Shared.Rent(PrefixReserve + Math.Max(first, 1)));
         try
         {

@@ -153,17 +153,18 @@ internal sealed class WebhookReceiver(
                 "Invalid JSON", "This source requires a JSON body.");
         }
 
-        if (source.Scheme == SchemeKind.Slack && SlackChallenge(root) is { } challenge)
-        {
-            // Slack's URL verification handshake: answered once verified, never published.
-            IngressTelemetry.Record(source.Name, Outcomes.Challenge);
-            return TypedResults.Json(new SlackChallengeAnswer(challenge), IngressJson.Default.SlackChallengeAnswer);
-        }
-
         CloudEvent cloudEvent;
         Message<byte[]?, byte[]?> message;
         try
         {
+            if (source.Scheme == SchemeKind.Slack && SlackChallenge(root) is { } challenge)
+            {
+                // Slack's URL verification handshake: answered once verified, never published.
+                IngressTelemetry.Record(source.Name, Outcomes.Challenge);
+                return TypedResults.Json(
+                    new SlackChallengeAnswer(challenge), IngressJson.Default.SlackChallengeAnswer);
+            }
+
             cloudEvent = EventRecord.Describe(source, context.Request, body, root, time.GetUtcNow());
             var key = source.PartitionKey?.ReadText(context.Request.Headers, root);
             message = EventRecord.Build(
@@ -171,7 +172,8 @@ internal sealed class WebhookReceiver(
         }
         catch (ArgumentException)
         {
-            // Attribute values come from the sender: control characters, say, make them invalid.
+            // Attribute values come from the sender: control characters or a lone surrogate, say,
+            // make them invalid.
             return Reject(source.Name, StatusCodes.Status400BadRequest, Outcomes.BadRequest,
                 "Bad request", "The event's attributes are not valid CloudEvent attributes.");
         }
@@ -337,7 +339,7 @@ internal sealed class WebhookReceiver(
         && type.ValueEquals("url_verification"u8)
         && element.TryGetProperty("challenge", out var challenge)
         && challenge.ValueKind == JsonValueKind.String
-            ? challenge.GetString()
+            ? JsonText.Read(challenge)
             : null;
 
     private ProblemHttpResult TooLarge(WebhookSource source) =>

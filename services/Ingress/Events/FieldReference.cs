@@ -73,7 +73,7 @@ internal sealed class FieldReference
 
         return found.ValueKind switch
         {
-            JsonValueKind.String => found.GetString(),
+            JsonValueKind.String => JsonText.Read(found),
             JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => found.GetRawText(),
             _ => null,
         };

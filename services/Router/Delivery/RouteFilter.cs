@@ -275,12 +275,32 @@ internal sealed class RouteFilter
             return value.GetDouble().CompareTo(operand.GetDouble());
         }
 
-        if (value.ValueKind == JsonValueKind.String && operand.ValueKind == JsonValueKind.String)
+        if (value.ValueKind == JsonValueKind.String && operand.ValueKind == JsonValueKind.String
+            && TryText(value, out var text) && TryText(operand, out var other))
         {
-            return string.CompareOrdinal(value.GetString(), operand.GetString());
+            return string.CompareOrdinal(text, other);
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Reads a string element; false when its escapes spell invalid UTF-16 (a lone surrogate),
+    /// which JSON parsing lets through. Such a value matches no text condition, rather than
+    /// failing the event on every attempt.
+    /// </summary>
+    private static bool TryText(JsonElement element, out string text)
+    {
+        try
+        {
+            text = element.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
     }
 
     private static bool AreEqual(JsonElement value, JsonElement expected) =>
@@ -288,7 +308,8 @@ internal sealed class RouteFilter
         {
             JsonValueKind.Number => CompareScalars(value, expected) == 0,
             JsonValueKind.String => expected.ValueKind == JsonValueKind.String
-                && string.Equals(value.GetString(), expected.GetString(), StringComparison.Ordinal),
+                && TryText(value, out var text) && TryText(expected, out var other)
+                && string.Equals(text, other, StringComparison.Ordinal),
             JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null => value.ValueKind == expected.ValueKind,
             _ => JsonElement.DeepEquals(value, expected),
         };
@@ -406,21 +427,22 @@ internal sealed class RouteFilter
     {
         public override bool Test(Value value) =>
             value.Exists && value.Element.ValueKind == JsonValueKind.String
-            && accept(value.Element.GetString()!, operand);
+            && TryText(value.Element, out var text) && accept(text, operand);
     }
 
     private sealed class RegexCondition(Regex regex) : Condition
     {
         public override bool Test(Value value)
         {
-            if (!value.Exists || value.Element.ValueKind != JsonValueKind.String)
+            if (!value.Exists || value.Element.ValueKind != JsonValueKind.String
+                || !TryText(value.Element, out var text))
             {
                 return false;
             }
 
             try
             {
-                return regex.IsMatch(value.Element.GetString()!);
+                return regex.IsMatch(text);
             }
             catch (RegexMatchTimeoutException)
             {

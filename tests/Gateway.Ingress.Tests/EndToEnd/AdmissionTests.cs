@@ -12,6 +12,7 @@ public sealed class AdmissionTests
     [InlineData(true, "203.0.113.7, 198.51.100.1", HttpStatusCode.Forbidden)]
     [InlineData(true, "198.51.100.1, 203.0.113.7", HttpStatusCode.Accepted)]
     [InlineData(true, "not-an-address", HttpStatusCode.Forbidden)]
+    [InlineData(true, "203.0.113.7:4711", HttpStatusCode.Accepted)]
     [InlineData(false, "203.0.113.7", HttpStatusCode.Forbidden)]
     public async Task Post_ForwardedFor_HonouredOnlyFromTrustedProxies(
         bool loopbackIsProxy, string forwardedFor, HttpStatusCode status)
@@ -31,6 +32,26 @@ public sealed class AdmissionTests
             app.Client, "internal", """{"n":1}""", "application/json", ("X-Forwarded-For", forwardedFor));
 
         Assert.Equal(status, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("unknown")]
+    [InlineData("203.0.113.7, not-an-address")]
+    public async Task Post_ForwardedForNamesNoAddress_ForbiddenEvenWhenTheProxyIsAllowed(string forwardedFor)
+    {
+        var topic = TestKafka.UniqueTopic("webhooks.internal");
+        await TestKafka.Shared.CreateTopicAsync(topic, 1);
+        await using var app = await StartAsync(
+            "Ingress:Sources:internal:Scheme=none",
+            "Ingress:Sources:internal:AllowedNetworks:0=203.0.113.0/24",
+            "Ingress:Sources:internal:AllowedNetworks:1=127.0.0.0/8",
+            $"Ingress:Sources:internal:Topic={topic}",
+            "Ingress:TrustedProxies:0=127.0.0.0/8");
+
+        using var response = await PostAsync(
+            app.Client, "internal", """{"n":1}""", "application/json", ("X-Forwarded-For", forwardedFor));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
     [Fact]

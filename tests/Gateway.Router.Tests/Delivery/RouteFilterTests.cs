@@ -196,6 +196,21 @@ public sealed class RouteFilterTests
     public void MatchAll_AnyEvent_Matches() =>
         Assert.True(RouteFilter.MatchAll.Matches(default, new Dictionary<string, string>()));
 
+    [Theory]
+    [InlineData("""{"body": {"name": "x"}}""", false)]
+    [InlineData("""{"body": {"name": {"$neq": "x"}}}""", true)]
+    [InlineData("""{"body": {"name": {"$gt": "a"}}}""", false)]
+    [InlineData("""{"body": {"name": {"$startsWith": "x"}}}""", false)]
+    [InlineData("""{"body": {"name": {"$regex": "."}}}""", false)]
+    [InlineData("""{"body": {"name": {"$exist": true}}}""", true)]
+    public void Matches_StringThatIsNotValidText_MatchesNoTextConditionAndNeverThrows(string filter, bool expected)
+    {
+        // JSON parsing accepts an escaped lone surrogate; reading it as a string throws.
+        using var body = JsonDocument.Parse("""{"name": "\ud800x"}""");
+
+        Assert.Equal(expected, RouteFilter.Parse(filter).Matches(body.RootElement, Headers));
+    }
+
     private static bool Evaluate(string filter)
     {
         using var body = JsonDocument.Parse(Order);
