@@ -52,10 +52,12 @@ internal sealed class DedupStore(
     private readonly string _prefix = redisOptions.Value.KeyPrefix + "router:dedup:";
     private readonly DedupOptions _options = routerOptions.Value.Dedup;
 
-    /// <summary>Claims the pair; throws a <see cref="RedisException"/> when Redis cannot answer.</summary>
-    public async Task<Claim> ClaimAsync(string destination, string eventId)
+    /// <summary>
+    /// Claims the pair for <paramref name="token"/>, the holder; the same holder asking again
+    /// renews its lease. Throws a <see cref="RedisException"/> when Redis cannot answer.
+    /// </summary>
+    public async Task<Claim> ClaimAsync(string destination, string eventId, string token)
     {
-        var token = Guid.NewGuid().ToString("N");
         var result = (int)await redis.GetDatabase().ScriptEvaluateAsync(
             ClaimScript,
             [Key(destination, eventId)],

@@ -32,6 +32,17 @@ internal sealed record DeliveryOutcome(
 {
     public static readonly DeliveryOutcome Success = new(DeliveryResult.Delivered);
 
+    /// <summary>
+    /// False when the outcome was decided before anything reached the receiver (a transformation
+    /// error, a refused address, an id that cannot be signed): it says nothing of its health.
+    /// </summary>
+    public bool Reached => Result switch
+    {
+        DeliveryResult.Skipped => false,
+        DeliveryResult.Permanent => Status is not null,
+        _ => true,
+    };
+
     public static readonly DeliveryOutcome Skip = new(DeliveryResult.Skipped, Reason: "skipped by the transformation");
 
     public static DeliveryOutcome Transient(string reason, int? status = null, TimeSpan? retryAfter = null) =>
@@ -44,6 +55,8 @@ internal sealed record DeliveryOutcome(
 /// <summary>A consumed CloudEvent on its way to destinations, with where it came from.</summary>
 internal sealed class RoutedEvent
 {
+    private const string IngressSourcePrefix = "/webhooks/";
+
     private RoutedEvent(ConsumeResult<byte[]?, byte[]?> record)
     {
         Record = record;
@@ -125,6 +138,14 @@ internal sealed class RoutedEvent
 
     private static string SourceNameOf(string topic, string source)
     {
+        // The ingress names every webhook's source /webhooks/<name>, whatever topic it writes to.
+        if (source.StartsWith(IngressSourcePrefix, StringComparison.Ordinal)
+            && source.Length > IngressSourcePrefix.Length
+            && source.IndexOf('/', IngressSourcePrefix.Length) < 0)
+        {
+            return source[IngressSourcePrefix.Length..];
+        }
+
         if (topic.StartsWith(GatewayTopics.SourcePrefix, StringComparison.Ordinal))
         {
             return topic[GatewayTopics.SourcePrefix.Length..];

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using Gateway.Kafka;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,12 @@ internal sealed partial class RouterHandler(
     ILogger<RouterHandler> logger) : IRecordHandler
 {
     private readonly RouterOptions _options = options.Value;
+
+    // One claim token per consumed record: when the loop hands the same record back after a
+    // failure (Redis blinked before the claim could be released), its claim is renewed instead
+    // of being refused as another holder's until the lease runs out. A record fetched again after
+    // a rebalance is another object, so it gets a token of its own.
+    private readonly ConditionalWeakTable<ConsumeResult<byte[]?, byte[]?>, string> _holders = new();
 
     public async Task HandleAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken cancellationToken)
     {
@@ -62,10 +69,16 @@ internal sealed partial class RouterHandler(
             return;
         }
 
-        await Task.WhenAll(targets.Select(t => DeliverAsync(routedEvent, t, level, cancellationToken)));
+        var holder = _holders.GetValue(record, static _ => Guid.NewGuid().ToString("N"));
+        await Task.WhenAll(targets.Select(t => DeliverAsync(routedEvent, t, level, holder, cancellationToken)));
     }
 
-    private async Task DeliverAsync(RoutedEvent routedEvent, RouteTarget target, int level, CancellationToken ct)
+    private async Task DeliverAsync(
+        RoutedEvent routedEvent,
+        RouteTarget target,
+        int level,
+        string holder,
+        CancellationToken ct)
     {
         var slot = destinations.Find(target.Destination);
         var failures = FailureRecord.From(routedEvent.Headers);
@@ -93,7 +106,7 @@ internal sealed partial class RouterHandler(
         Claim? claim = null;
         if (slot.Options.Dedup)
         {
-            claim = await dedup.ClaimAsync(target.Destination, routedEvent.Id);
+            claim = await dedup.ClaimAsync(target.Destination, routedEvent.Id, holder);
             if (claim.Value.State == ClaimState.Done)
             {
                 telemetry.DedupHit(target.Destination);
@@ -237,7 +250,8 @@ internal sealed partial class RouterHandler(
                 throw;
             }
 
-            slot.Breaker.Record(outcome.Result);
+            // Only what the receiver did moves the breaker; a failure of our own does not.
+            slot.Breaker.Record(outcome.Reached ? outcome.Result : DeliveryResult.Skipped);
             failures.Attempts++;
             if (outcome.Result is DeliveryResult.Delivered or DeliveryResult.Skipped)
             {

@@ -44,7 +44,7 @@ internal sealed class RouterTelemetry : IDisposable
             "gateway.router.consumer.lag",
             ObserveLag,
             "{record}",
-            "Records between the member's position and the end of each partition it owns.");
+            "Records not finished, from the lowest unfinished to the end of each partition it owns.");
     }
 
     /// <summary>Reads the consumer lag per partition; set once the consumer runs.</summary>

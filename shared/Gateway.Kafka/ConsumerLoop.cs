@@ -12,6 +12,7 @@ namespace Gateway.Kafka;
 public sealed partial class ConsumerLoop : IDisposable
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan WatermarkTimeout = TimeSpan.FromSeconds(1);
 
     private readonly ConsumerLoopOptions _options;
     private readonly IRecordHandler _handler;
@@ -71,17 +72,39 @@ public sealed partial class ConsumerLoop : IDisposable
         }
     }
 
-    /// <summary>How far this member is behind the end of each partition it owns, from the last fetch.</summary>
+    /// <summary>
+    /// How many records of each partition this member owns are not finished: from the lowest
+    /// unfinished (or the next to fetch) to the end of the partition. The end is the one the last
+    /// fetch reported, or, for a partition that is not fetching (paused), asked of its leader.
+    /// </summary>
     public IReadOnlyDictionary<TopicPartition, long> Lag()
     {
-        var lag = new Dictionary<TopicPartition, long>();
-        foreach (var partition in Assignment)
+        PartitionLane[] lanes;
+        lock (_lanes)
         {
-            var watermarks = _consumer.GetWatermarkOffsets(partition);
-            var position = _consumer.Position(partition);
-            if (watermarks.High != Offset.Unset && position != Offset.Unset)
+            lanes = [.. _lanes.Values];
+        }
+
+        var lag = new Dictionary<TopicPartition, long>();
+        foreach (var lane in lanes)
+        {
+            var high = _consumer.GetWatermarkOffsets(lane.Partition).High;
+            if (lane.Paused || high == Offset.Unset)
             {
-                lag[partition] = Math.Max(0, watermarks.High.Value - position.Value);
+                // A paused partition fetches nothing, so the cached end would stop growing
+                // exactly while records pile up behind it.
+                high = QueryHighWatermark(lane.Partition) ?? high;
+            }
+
+            var from = lane.StorableOffset;
+            if (from == Offset.Unset)
+            {
+                from = _consumer.Position(lane.Partition);
+            }
+
+            if (high != Offset.Unset && from != Offset.Unset)
+            {
+                lag[lane.Partition] = Math.Max(0, high.Value - from.Value);
             }
         }
 
@@ -138,6 +161,18 @@ public sealed partial class ConsumerLoop : IDisposable
         if (_fatal)
         {
             throw new KafkaException(ErrorCode.Local_Fatal);
+        }
+    }
+
+    private Offset? QueryHighWatermark(TopicPartition partition)
+    {
+        try
+        {
+            return _consumer.QueryWatermarkOffsets(partition, WatermarkTimeout).High;
+        }
+        catch (KafkaException)
+        {
+            return null;
         }
     }
 
@@ -301,6 +336,7 @@ public sealed partial class ConsumerLoop : IDisposable
             if ((failing || buffered >= _options.MaxBufferedPerPartition) && _paused.Add(lane.Partition))
             {
                 _consumer.Pause([lane.Partition]);
+                lane.Paused = true;
                 if (failing)
                 {
                     LogPartitionHeld(lane.Partition.Topic, lane.Partition.Partition.Value);
@@ -311,6 +347,7 @@ public sealed partial class ConsumerLoop : IDisposable
                 && _paused.Remove(lane.Partition))
             {
                 _consumer.Resume([lane.Partition]);
+                lane.Paused = false;
             }
         }
     }

@@ -23,8 +23,16 @@ internal sealed class PartitionLane(
     private readonly CancellationTokenSource _abandon = new();
     private long _next = Offset.Unset.Value;
     private bool _closed;
+    private bool _paused;
 
     public TopicPartition Partition { get; } = partition;
+
+    /// <summary>Whether fetching is paused; set by the loop's thread, read by the metrics'.</summary>
+    public bool Paused
+    {
+        get => Volatile.Read(ref _paused);
+        set => Volatile.Write(ref _paused, value);
+    }
 
     /// <summary>Records received and not finished, waiting or running.</summary>
     public int Buffered

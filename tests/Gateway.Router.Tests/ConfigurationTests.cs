@@ -108,62 +108,10 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
-    public void Process_EnvironmentKeys_BindAsDocumented()
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["Router__Destinations__crm__Type"] = "http",
-            ["Router__Destinations__crm__Url"] = "http://127.0.0.1:9/contacts",
-            ["Router__Destinations__crm__AllowPrivateNetworks"] = "true",
-            ["Router__Routes__r1__Sources__0"] = "stripe",
-            ["Router__Routes__r1__Types__0"] = "com.stripe.customer.*",
-            ["Router__Routes__r1__Destinations__0"] = "crm",
-        };
-        using var scope = new EnvironmentScope(environment);
-        var app = RouterApp.Build(Args());
-
-        var options = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value;
-
-        var crm = options.Destinations["crm"];
-        Assert.Equal("http", crm.Type);
-        Assert.Equal("http://127.0.0.1:9/contacts", crm.Url);
-        Assert.True(crm.AllowPrivateNetworks);
-        var route = options.Routes["r1"];
-        Assert.Equal(["stripe"], route.Sources);
-        Assert.Equal(["com.stripe.customer.*"], route.Types);
-        Assert.Equal(["crm"], route.Destinations);
-        Assert.Equal("gateway-router", options.Consumer.GroupId);
-        Assert.Equal(5, options.Retry.EffectiveSchedule.Count);
-        Assert.Equal(TimeSpan.FromDays(1), options.Retry.EffectiveSchedule[^1]);
-    }
-
-    [Fact]
     public void Subscription_Defaults_SourcesRetryLevelsAndReplay()
     {
         var topics = RouterWorker.Subscription(new RouterOptions());
 
         Assert.Equal(["^webhooks\\..+", "^gateway\\.retry\\.[0-9]+$", "^gateway\\.replay$"], topics);
-    }
-
-    private sealed class EnvironmentScope : IDisposable
-    {
-        private readonly IReadOnlyDictionary<string, string> _values;
-
-        public EnvironmentScope(IReadOnlyDictionary<string, string> values)
-        {
-            _values = values;
-            foreach (var (key, value) in values)
-            {
-                Environment.SetEnvironmentVariable(key, value);
-            }
-        }
-
-        public void Dispose()
-        {
-            foreach (var key in _values.Keys)
-            {
-                Environment.SetEnvironmentVariable(key, null);
-            }
-        }
     }
 }

@@ -201,8 +201,10 @@ public sealed class OperationsTests
             },
         };
         ActivitySource.AddActivityListener(listener);
-        await using var router = await RouterScenario.StartRouterAsync(settings);
-        await RouterScenario.WaitForAssignmentAsync(router);
+
+        // In this process, where the listener sees the spans; other tests run the shipped process.
+        await using var router = await RouterScenario.StartRouterInProcessAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router.Client);
 
         using (var producer = RouterScenario.Producer())
         {
@@ -263,12 +265,50 @@ public sealed class OperationsTests
         Assert.True(HasSample(lines, "gateway_router_consumer_lag", $"topic=\"{scenario.SourceTopic}\""));
     }
 
+    [Fact]
+    public async Task Metrics_PartitionHeldWhileRedisIsDown_LagCountsTheWaitingRecords()
+    {
+        var scenario = new RouterScenario("lag");
+        await scenario.CreateTopicsAsync(sourcePartitions: 1);
+        await using var crm = await Downstream.StartAsync();
+        var redisPort = Ports.Free();
+        var settings = scenario.Settings();
+        settings["Redis:Configuration"] =
+            $"127.0.0.1:{redisPort},connectTimeout=500,syncTimeout=1000,asyncTimeout=1000";
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        RouterScenario.Route(settings, "all", "crm");
+        using var redis = StartRedis(redisPort);
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+        using var producer = RouterScenario.Producer();
+        await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_lag0", key: "k0"));
+        await Eventually.TrueAsync(() => crm.Received.Count == 1, Patience, "the first event is delivered");
+
+        redis.Kill(entireProcessTree: true);
+        for (var i = 1; i <= 5; i++)
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event($"evt_lag{i}", key: $"k{i}"));
+        }
+
+        // Fetched or not, none of the five is finished, so all five are lag.
+        await Eventually.TrueAsync(
+            async () => (await router.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative)))
+                .Split('\n')
+                .Any(l => l.StartsWith("gateway_router_consumer_lag{", StringComparison.Ordinal)
+                    && l.Contains($"topic=\"{scenario.SourceTopic}\"", StringComparison.Ordinal)
+                    && l.Contains("partition=\"0\"", StringComparison.Ordinal)
+                    && l.Split(' ')[1] == "5"),
+            Patience,
+            "the lag shows the five waiting events");
+        Assert.Single(crm.Received);
+    }
+
     private static bool HasSample(string[] lines, string metric, params string[] labels) =>
         lines.Any(l => l.StartsWith(metric + "{", StringComparison.Ordinal)
             && labels.All(label => l.Contains(label, StringComparison.Ordinal)));
 
     private static async Task<HttpResponseMessage> Admin(
-        RunningApp router,
+        RouterProcess router,
         HttpMethod method,
         string path,
         string? token)
@@ -282,7 +322,7 @@ public sealed class OperationsTests
         return await router.Client.SendAsync(request);
     }
 
-    private static async Task<string> ListAsync(RunningApp router)
+    private static async Task<string> ListAsync(RouterProcess router)
     {
         using var response = await Admin(router, HttpMethod.Get, "/admin/destinations", "admin-secret");
         return await response.Content.ReadAsStringAsync();

@@ -101,16 +101,23 @@ internal sealed class RouterScenario
         }
     }
 
-    public static Task<RunningApp> StartRouterAsync(Dictionary<string, string> settings) =>
+    /// <summary>Starts the router as a process of its own, configured through environment variables.</summary>
+    public static Task<RouterProcess> StartRouterAsync(Dictionary<string, string> settings) =>
+        RouterProcess.StartAsync(settings);
+
+    /// <summary>Starts the router inside the test process, for a test that must see its spans.</summary>
+    public static Task<RunningApp> StartRouterInProcessAsync(Dictionary<string, string> settings) =>
         RunningApp.StartAsync(RouterApp.Build, [.. settings.Select(s => $"--{s.Key}={s.Value}")]);
 
     /// <summary>Waits until the router owns the source topic's partitions, so produced events are seen.</summary>
-    public static async Task WaitForAssignmentAsync(RunningApp app)
+    public static Task WaitForAssignmentAsync(RouterProcess app) => WaitForAssignmentAsync(app.Client);
+
+    public static async Task WaitForAssignmentAsync(HttpClient client)
     {
         await Eventually.TrueAsync(
             async () =>
             {
-                using var ready = await app.Client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                using var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
                 var body = await ready.Content.ReadAsStringAsync();
                 return body.Contains("partitions assigned", StringComparison.Ordinal);
             },

@@ -89,4 +89,58 @@ public sealed class RulesTests
     {
         Assert.Equal(matches, RouteTable.Wildcard(pattern).IsMatch(type));
     }
+
+    [Theory]
+    [InlineData("webhooks.stripe", "/webhooks/stripe", "stripe")]
+    [InlineData("webhooks.payments", "/webhooks/stripe", "stripe")]
+    [InlineData("payments-in", "/webhooks/stripe", "stripe")]
+    [InlineData("webhooks.orders", "urn:team:orders-service", "orders")]
+    [InlineData("team.orders", "urn:team:orders-service", "orders-service")]
+    [InlineData("team.orders", "https://shop.example.com/events/", "events")]
+    [InlineData("webhooks.orders", "/webhooks/a/b", "orders")]
+    public void From_TopicAndSource_NamesTheIngressSource(string topic, string source, string expected)
+    {
+        var headers = new Confluent.Kafka.Headers
+        {
+            { "ce_id", "e1"u8.ToArray() },
+            { "ce_source", System.Text.Encoding.UTF8.GetBytes(source) },
+            { "ce_type", "t"u8.ToArray() },
+        };
+        var record = new Confluent.Kafka.ConsumeResult<byte[]?, byte[]?>
+        {
+            Topic = topic,
+            Partition = 0,
+            Offset = 1,
+            Message = new Confluent.Kafka.Message<byte[]?, byte[]?> { Headers = headers, Value = [] },
+        };
+
+        Assert.Equal(expected, RoutedEvent.From(record)?.SourceName);
+    }
+
+    public static TheoryData<string, bool> Outcomes => new()
+    {
+        { "delivered", true },
+        { "transient-status", true },
+        { "transient-connection", true },
+        { "permanent-status", true },
+        { "permanent-transformation", false },
+        { "skipped", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Outcomes))]
+    public void Reached_Outcome_TellsWhetherTheReceiverDecidedIt(string outcome, bool reached)
+    {
+        var value = outcome switch
+        {
+            "delivered" => DeliveryOutcome.Success,
+            "transient-status" => DeliveryOutcome.Transient("HTTP 503", 503),
+            "transient-connection" => DeliveryOutcome.Transient("connection failed"),
+            "permanent-status" => DeliveryOutcome.Permanent("HTTP 404", 404),
+            "permanent-transformation" => DeliveryOutcome.Permanent("transformation failed"),
+            _ => DeliveryOutcome.Skip,
+        };
+
+        Assert.Equal(reached, value.Reached);
+    }
 }

@@ -42,6 +42,28 @@ public sealed class TestRedis
         }
 
         var port = Ports.Free();
+        Process server;
+        try
+        {
+            server = StartServer(port);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException(
+                "redis-server could not be started: install the redis-server package (make test "
+                + $"does so as root), or point {Variable} at a Redis the tests may use.",
+                ex);
+        }
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(server);
+
+        var configuration = $"127.0.0.1:{port}";
+        Ports.WaitUntilListening(port, TimeSpan.FromSeconds(10));
+        return new TestRedis(configuration, server);
+    }
+
+    private static Process StartServer(int port)
+    {
         var server = Process.Start(new ProcessStartInfo("redis-server")
         {
             ArgumentList =
@@ -58,11 +80,7 @@ public sealed class TestRedis
         server.OutputDataReceived += (_, _) => { };
         server.BeginOutputReadLine();
         server.BeginErrorReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(server);
-
-        var configuration = $"127.0.0.1:{port}";
-        Ports.WaitUntilListening(port, TimeSpan.FromSeconds(10));
-        return new TestRedis(configuration, server);
+        return server;
     }
 
     private static void Stop(Process server)
