@@ -78,7 +78,7 @@ internal static class WebhookEndpoints
         receiver.ReceiveAsync(source, context);
 
     private static ProblemHttpResult MethodNotAllowed(
-        string source, SourceCatalog catalog, HttpContext context)
+        string source, SourceCatalog catalog, HttpContext context, ILogger<WebhookReceiver> logger)
     {
         context.Response.Headers.Allow = HttpMethods.Post;
 
@@ -87,6 +87,7 @@ internal static class WebhookEndpoints
             ? known.Name
             : IngressTelemetry.UnknownSource;
         IngressTelemetry.Record(name, Outcomes.MethodNotAllowed);
+        logger.Rejected(name, StatusCodes.Status405MethodNotAllowed, Outcomes.MethodNotAllowed);
         return TypedResults.Problem(
             "Webhooks are received with POST.", statusCode: StatusCodes.Status405MethodNotAllowed,
             title: "Method not allowed");

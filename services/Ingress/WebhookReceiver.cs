@@ -145,9 +145,11 @@ internal sealed class WebhookReceiver(
     {
         // The body is parsed only when an attribute is read from it; a JSON check alone is a
         // forward-only read that builds nothing.
-        using var document = source.ReadsBody ? EventRecord.TryParse(body) : null;
+        // Slack's URL verification handshake is in the body, whatever the attributes are read from.
+        var parses = source.ReadsBody || source.Scheme == SchemeKind.Slack;
+        using var document = parses ? EventRecord.TryParse(body) : null;
         var root = document?.RootElement;
-        if (source.RequireJson && (source.ReadsBody ? document is null : !EventRecord.IsJson(body.Span)))
+        if (source.RequireJson && (parses ? document is null : !EventRecord.IsJson(body.Span)))
         {
             return Reject(source.Name, StatusCodes.Status400BadRequest, Outcomes.InvalidJson,
                 "Invalid JSON", "This source requires a JSON body.");

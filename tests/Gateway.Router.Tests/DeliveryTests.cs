@@ -152,6 +152,7 @@ public sealed class DeliveryTests
         }
 
         var dead = Assert.Single(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, Patience));
+        Assert.Single(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 2, TimeSpan.FromSeconds(2)));
         Assert.Single(crm.Received);
         Assert.Equal("cus_404", System.Text.Encoding.UTF8.GetString(dead.Message.Key!));
         Assert.Equal("{\"n\":1}", System.Text.Encoding.UTF8.GetString(dead.Message.Value!));
@@ -168,6 +169,89 @@ public sealed class DeliveryTests
         Assert.Equal("0", RouterScenario.Header(dead, RouterHeaders.OriginalOffset));
         Assert.NotNull(RouterScenario.Header(dead, RouterHeaders.FirstFailureAt));
         Assert.NotNull(RouterScenario.Header(dead, RouterHeaders.LastFailureAt));
+    }
+
+    [Theory]
+    [InlineData(302)]
+    [InlineData(307)]
+    public async Task Deliver_Redirect_NotFollowedAndDeadLettered(int status)
+    {
+        var scenario = new RouterScenario("redirect");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync((_, _) => status);
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_redirect"));
+        }
+
+        var dead = Assert.Single(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, Patience));
+        Assert.Equal("permanent", RouterScenario.Header(dead, RouterHeaders.FailureKind));
+        Assert.Equal(status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            RouterScenario.Header(dead, RouterHeaders.LastStatus));
+        Assert.Single(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 2, TimeSpan.FromSeconds(2)));
+        var request = Assert.Single(crm.Received);
+        Assert.Equal("/contacts", request.Path);
+    }
+
+    [Fact]
+    public async Task Deliver_DedupOff_DeliversEveryCopyWithTheSameIdempotencyKey()
+    {
+        var scenario = new RouterScenario("nodedup");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync();
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        settings["Router:Destinations:crm:Dedup"] = "false";
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_twice", key: "k"));
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_twice", key: "k"));
+        }
+
+        await Eventually.TrueAsync(() => crm.Received.Count == 2, Patience, "both copies are delivered");
+        Assert.All(crm.Received, r => Assert.Equal("evt_twice", r.Headers["idempotency-key"]));
+        var keys = TestRedis.Shared.Multiplexer.GetServers()[0]
+            .Keys(pattern: scenario.RedisPrefix + "*")
+            .ToList();
+        Assert.Empty(keys);
+    }
+
+    [Fact]
+    public async Task Deliver_Delivered_DoneMarkKeptForTheRetention()
+    {
+        var scenario = new RouterScenario("retention");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync();
+        var settings = scenario.Settings();
+        settings["Router:Dedup:Retention"] = "01:00:00";
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_kept"));
+        }
+
+        var key = $"{scenario.RedisPrefix}router:dedup:crm:evt_kept";
+        var database = TestRedis.Shared.Multiplexer.GetDatabase();
+        await Eventually.TrueAsync(
+            async () => await database.StringGetAsync(key) == "done", Patience, "the delivery is marked done");
+        var ttl = await database.KeyTimeToLiveAsync(key);
+        Assert.NotNull(ttl);
+        Assert.InRange(ttl.Value, TimeSpan.FromMinutes(55), TimeSpan.FromHours(1));
+        Assert.Single(crm.Received);
     }
 
     [Fact]
@@ -193,6 +277,7 @@ public sealed class DeliveryTests
         Assert.Equal("2", RouterScenario.Header(viaRetry, RouterHeaders.Attempts));
         Assert.Equal("503", RouterScenario.Header(viaRetry, RouterHeaders.LastStatus));
         Assert.Equal([503, 503, 503, 200], crm.Received.Select(r => r.Status));
+        Assert.Single(TestKafka.Shared.ReadAll(scenario.RetryPrefix + "1", 2, TimeSpan.FromSeconds(2)));
         Assert.Empty(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, TimeSpan.FromSeconds(2)));
     }
 
@@ -217,6 +302,7 @@ public sealed class DeliveryTests
         Assert.Equal("exhausted", RouterScenario.Header(dead, RouterHeaders.FailureKind));
         Assert.Equal("4", RouterScenario.Header(dead, RouterHeaders.Attempts));
         Assert.Equal(4, crm.Received.Count);
+        Assert.Single(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 2, TimeSpan.FromSeconds(2)));
     }
 
     [Theory]

@@ -118,6 +118,12 @@ internal sealed class Downstream : IAsyncDisposable
             context.Response.Headers.RetryAfter = retryAfter;
         }
 
+        if (status is >= 300 and < 400)
+        {
+            // A redirect that leads back here, so a follow would show up as a second request.
+            context.Response.Headers.Location = "/redirected" + context.Request.Path;
+        }
+
         if (status >= 400)
         {
             await context.Response.WriteAsync($"downstream says {status}", context.RequestAborted);

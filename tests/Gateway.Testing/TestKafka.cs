@@ -64,6 +64,11 @@ public sealed class TestKafka
     /// Reads records from the start of a topic of any cluster until <paramref name="count"/>
     /// arrived or the timeout passed.
     /// </summary>
+    /// <remarks>
+    /// The reader is assigned every partition instead of joining a group, so it reads from the
+    /// first moment: a short timeout that finds nothing means there is nothing, not that a group
+    /// join took longer than the wait.
+    /// </remarks>
     public static List<ConsumeResult<byte[]?, byte[]?>> ReadAll(
         string bootstrapServers,
         string topic,
@@ -77,7 +82,8 @@ public sealed class TestKafka
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoCommit = false,
         }).Build();
-        consumer.Subscribe(topic);
+        consumer.Assign(Partitions(bootstrapServers, topic)
+            .Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         var records = new List<ConsumeResult<byte[]?, byte[]?>>();
         var deadline = DateTime.UtcNow + timeout;
         while (records.Count < count && DateTime.UtcNow < deadline)
@@ -91,6 +97,20 @@ public sealed class TestKafka
 
         consumer.Close();
         return records;
+    }
+
+    private static List<Partition> Partitions(string bootstrapServers, string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers })
+            .Build();
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
+        var partitions = metadata.Topics.Single(t => t.Topic == topic).Partitions;
+        if (partitions.Count == 0)
+        {
+            throw new InvalidOperationException($"Topic {topic} has no partitions; create it before reading.");
+        }
+
+        return [.. partitions.Select(p => new Partition(p.PartitionId))];
     }
 
     private static TestKafka Create()

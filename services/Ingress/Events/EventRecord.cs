@@ -83,9 +83,15 @@ internal static class EventRecord
         return Convert.ToHexStringLower(hash);
     }
 
-    /// <summary>True when the body is one well-formed JSON value; reads it without building a document.</summary>
+    /// <summary>True when the body is one well-formed JSON object or array; builds no document.</summary>
     public static bool IsJson(ReadOnlySpan<byte> body)
     {
+        // Webhooks are objects (batches are arrays); a bare scalar is refused as a parsed body is.
+        if (!MayBeJson(body))
+        {
+            return false;
+        }
+
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         try
         {

@@ -49,6 +49,7 @@ public sealed class ErrorStatusTests(ErrorStatusFixture fixture) : IClassFixture
     [InlineData("no-content-type", 415)]
     [InlineData("not-json", 400)]
     [InlineData("two-json-values", 400)]
+    [InlineData("json-scalar", 400)]
     [InlineData("wrong-signature", 401)]
     [InlineData("missing-signature", 401)]
     [InlineData("client-outside-allowlist", 403)]
@@ -110,6 +111,7 @@ public sealed class ErrorStatusTests(ErrorStatusFixture fixture) : IClassFixture
             "content-length-over-limit" or "chunked-over-limit" => "{\"pad\":\"" + new string('x', 4096) + "\"}",
             "not-json" => "order=1",
             "two-json-values" => Json + Json,
+            "json-scalar" => "42",
             _ => Json,
         };
         HttpContent content = requestCase == "chunked-over-limit"

@@ -175,6 +175,31 @@ public sealed class WebhookFlowTests
     }
 
     [Fact]
+    public async Task Post_SlackUrlVerificationWithAttributesFromHeaders_StillAnsweredNotPublished()
+    {
+        var topic = TestKafka.UniqueTopic("webhooks.slack");
+        await TestKafka.Shared.CreateTopicAsync(topic, 1);
+        await using var app = await StartAsync(
+            "Ingress:Sources:slack:Scheme=slack",
+            "Ingress:Sources:slack:Secrets:0=slack-signing-secret",
+            "Ingress:Sources:slack:Id=header:X-Request-Id",
+            "Ingress:Sources:slack:Type=header:X-Event-Type",
+            "Ingress:Sources:slack:Time=header:X-Slack-Request-Timestamp",
+            $"Ingress:Sources:slack:Topic={topic}");
+        const string Challenge = """{"challenge":"c-42","type":"url_verification"}""";
+        var t = UnixNow().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        using var handshake = await PostAsync(app.Client, "slack", Challenge, "application/json",
+            ("X-Slack-Signature", "v0=" + HexSha256("slack-signing-secret", $"v0:{t}:{Challenge}")),
+            ("X-Slack-Request-Timestamp", t));
+
+        Assert.Equal(HttpStatusCode.OK, handshake.StatusCode);
+        using var answer = JsonDocument.Parse(await handshake.Content.ReadAsStringAsync());
+        Assert.Equal("c-42", answer.RootElement.GetProperty("challenge").GetString());
+        Assert.Empty(TestKafka.Shared.ReadAll(topic, 1, TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
     public async Task Post_StandardWebhooksWithSvixHeaders_AcceptedWithWebhookIdAsId()
     {
         var topic = TestKafka.UniqueTopic("webhooks.svix");

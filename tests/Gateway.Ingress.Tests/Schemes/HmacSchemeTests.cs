@@ -69,8 +69,11 @@ public sealed class ShopifyVerifierTests
     [InlineData("valid", "Verified", "primary")]
     [InlineData("signed-with-second-secret", "Verified", "rotating")]
     [InlineData("wrong-secret", "Mismatch", null)]
+    [InlineData("body-tampered", "Mismatch", null)]
     [InlineData("hex-instead-of-base64", "Malformed", null)]
     [InlineData("truncated", "Malformed", null)]
+    [InlineData("extended", "Malformed", null)]
+    [InlineData("sha512-length", "Malformed", null)]
     [InlineData("not-base64", "Malformed", null)]
     [InlineData("no-header", "Missing", null)]
     public void Verify_SignatureCase_GivesOutcome(string signatureCase, string outcome, string? key)
@@ -80,6 +83,10 @@ public sealed class ShopifyVerifierTests
             "valid" => Base64Sha256(Secret, Body),
             "signed-with-second-secret" => Base64Sha256("shpss_next", Body),
             "wrong-secret" => Base64Sha256("shpss_wrong", Body),
+            "body-tampered" => Base64Sha256(Secret, Body.Replace("42", "43", StringComparison.Ordinal)
+                .Replace("jon@", "eve@", StringComparison.Ordinal)),
+            "extended" => Convert.ToBase64String([.. Convert.FromBase64String(Base64Sha256(Secret, Body)), 0]),
+            "sha512-length" => Convert.ToBase64String(new byte[64]),
             "hex-instead-of-base64" => HexSha256(Secret, Body),
             "truncated" => Base64Sha256(Secret, Body)[..40],
             "not-base64" => "***not base64***",
@@ -196,8 +203,53 @@ public sealed class GenericHmacVerifierTests
     }
 
     [Theory]
+    [InlineData("valid", "Verified", "a")]
+    [InlineData("second-secret", "Verified", "b")]
+    [InlineData("wrong-secret", "Mismatch", null)]
+    [InlineData("body-tampered", "Mismatch", null)]
+    [InlineData("no-prefix", "Malformed", null)]
+    [InlineData("wrong-prefix", "Malformed", null)]
+    [InlineData("truncated", "Malformed", null)]
+    [InlineData("extended", "Malformed", null)]
+    [InlineData("not-hex", "Malformed", null)]
+    [InlineData("no-header", "Missing", null)]
+    public void Verify_BodySignatureCase_GivesOutcome(string signatureCase, string outcome, string? key)
+    {
+        var layout = SourceCatalog.GenericLayout(new HmacOptions
+        {
+            Header = "X-Signature",
+            Algorithm = "sha256",
+            Encoding = "hex",
+            Prefix = "sha256=",
+        });
+        var verifier = new HmacVerifier(
+            [Utf8Key("a", "first"), Utf8Key("b", "second")], layout, TimeSpan.FromMinutes(5));
+        var valid = HexSha256("first", Body);
+        var header = signatureCase switch
+        {
+            "valid" => "sha256=" + valid,
+            "second-secret" => "sha256=" + HexSha256("second", Body),
+            "wrong-secret" => "sha256=" + HexSha256("third", Body),
+            "body-tampered" => "sha256=" + HexSha256("first", Body + " "),
+            "no-prefix" => valid,
+            "wrong-prefix" => "sha1=" + valid,
+            "truncated" => "sha256=" + valid[..62],
+            "extended" => "sha256=" + valid + "00",
+            "not-hex" => "sha256=" + new string('z', 64),
+            _ => null,
+        };
+
+        var result = Verify(verifier, Request(("X-Signature", header)), Body);
+
+        Assert.Equal(Outcome(outcome), result.Outcome);
+        Assert.Equal(key, result.KeyName);
+    }
+
+    [Theory]
     [InlineData(0, "valid", "Verified")]
     [InlineData(0, "second-secret", "Verified")]
+    [InlineData(0, "timestamp-tampered", "Mismatch")]
+    [InlineData(0, "timestamp-not-numeric", "Malformed")]
     [InlineData(0, "wrong-separator", "Mismatch")]
     [InlineData(-300, "valid", "Verified")]
     [InlineData(-301, "valid", "Stale")]
@@ -222,9 +274,13 @@ public sealed class GenericHmacVerifierTests
             "wrong-separator" => HexSha256("first", $"{t}.{Body}"),
             _ => HexSha256("first", $"{t}:{Body}"),
         };
-        var timestamp = signatureCase == "no-timestamp"
-            ? null
-            : t.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var timestamp = signatureCase switch
+        {
+            "no-timestamp" => null,
+            "timestamp-tampered" => (t + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "timestamp-not-numeric" => "yesterday",
+            _ => t.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
 
         var result = Verify(verifier, Request(("X-Signature", signature), ("X-Timestamp", timestamp)), Body);
 

@@ -32,6 +32,7 @@ public sealed class StandardWebhooksVerifierTests
     [InlineData("signed-with-next-secret", "webhook", "Verified", "next")]
     [InlineData("secret-used-undecoded", "webhook", "Mismatch", null)]
     [InlineData("id-tampered", "webhook", "Mismatch", null)]
+    [InlineData("timestamp-tampered", "webhook", "Mismatch", null)]
     [InlineData("body-tampered", "webhook", "Mismatch", null)]
     [InlineData("signature-truncated", "webhook", "Malformed", null)]
     [InlineData("signature-extended", "webhook", "Malformed", null)]
@@ -44,7 +45,12 @@ public sealed class StandardWebhooksVerifierTests
     public void Verify_SignatureCase_GivesOutcome(string signatureCase, string family, string outcome, string? key)
     {
         var id = signatureCase switch { "id-tampered" => VectorId + "x", "no-id" => null, _ => VectorId };
-        var timestamp = signatureCase == "timestamp-not-numeric" ? "1614265330.0" : VectorTimestamp;
+        var timestamp = signatureCase switch
+        {
+            "timestamp-not-numeric" => "1614265330.0",
+            "timestamp-tampered" => "1614265331",
+            _ => VectorTimestamp,
+        };
         var body = signatureCase == "body-tampered" ? """{"test": 2432232315}""" : VectorBody;
         var signed = $"{VectorId}.{VectorTimestamp}.{VectorBody}";
         var signature = signatureCase switch
@@ -56,7 +62,8 @@ public sealed class StandardWebhooksVerifierTests
                 Mac(HashAlgorithmName.SHA256, StandardWebhooksVerifier.DecodeSecret(OtherSecret)!, signed)),
             "secret-used-undecoded" => "v1," + Base64Sha256(VectorSecret, signed),
             "signature-truncated" => VectorSignature[..^4],
-            "signature-extended" => VectorSignature[..^1] + "AAAA",
+            "signature-extended" => "v1," + Convert.ToBase64String(
+                [.. Convert.FromBase64String(VectorSignature[3..]), 0]),
             "wrong-version" => "v2," + VectorSignature[3..],
             "signature-not-base64" => "v1,***" + VectorSignature[6..],
             "only-v1a" => "v1a,c29tZWVkMjU1MTlzaWduYXR1cmU=",
