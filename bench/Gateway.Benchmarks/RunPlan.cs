@@ -8,6 +8,9 @@ internal sealed record RunPlan
     public required TimeSpan Warmup { get; init; }
     public required TimeSpan ClosedLoopDuration { get; init; }
     public required int[] Concurrencies { get; init; }
+
+    /// <summary>How many times the ingress contenders take turns; each keeps its best.</summary>
+    public required int IngressRounds { get; init; }
     public required TimeSpan OpenLoopDuration { get; init; }
 
     /// <summary>The open-loop rate as a share of baseline (b)'s best closed-loop throughput.</summary>
@@ -47,6 +50,7 @@ internal sealed record RunPlan
         Warmup = TimeSpan.FromSeconds(3),
         ClosedLoopDuration = TimeSpan.FromSeconds(8),
         Concurrencies = [4, 32, 128],
+        IngressRounds = 2,
         OpenLoopDuration = TimeSpan.FromSeconds(12),
         RouterEvents = 40_000,
         RouterPartitions = 6,
@@ -67,6 +71,7 @@ internal sealed record RunPlan
         Warmup = TimeSpan.FromSeconds(1),
         ClosedLoopDuration = TimeSpan.FromSeconds(2),
         Concurrencies = [16],
+        IngressRounds = 1,
         OpenLoopDuration = TimeSpan.FromSeconds(2),
         RouterEvents = 1_000,
         RouterPartitions = 3,
