@@ -199,6 +199,38 @@ public sealed class DeliveryTests
         Assert.Equal("/contacts", request.Path);
     }
 
+    [Theory]
+    [InlineData("destination", 2)]
+    [InlineData("partition", 3)]
+    public async Task Deliver_InFlightLimit_NeverMoreAtOnceThanTheLimit(string limit, int allowed)
+    {
+        var scenario = new RouterScenario("inflight");
+        await scenario.CreateTopicsAsync(sourcePartitions: 1);
+        await using var crm = await Downstream.StartAsync();
+        crm.Delay = TimeSpan.FromMilliseconds(300);
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        var key = limit == "destination"
+            ? "Router:Destinations:crm:MaxInFlight"
+            : "Router:Consumer:MaxInFlightPerPartition";
+        settings[key] = allowed.ToString(CultureInfo.InvariantCulture);
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                await producer.ProduceAsync(
+                    scenario.SourceTopic, RouterScenario.Event($"evt_if{i}", key: $"k{i}"));
+            }
+        }
+
+        await Eventually.TrueAsync(() => crm.Received.Count == 12, Patience, "every event is delivered");
+        Assert.Equal(allowed, crm.MaxConcurrent);
+    }
+
     [Fact]
     public async Task Deliver_DedupOff_DeliversEveryCopyWithTheSameIdempotencyKey()
     {

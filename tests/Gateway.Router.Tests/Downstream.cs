@@ -30,6 +30,8 @@ internal sealed class Downstream : IAsyncDisposable
     private readonly WebApplication _app;
     private int _calls;
     private int _held;
+    private int _active;
+    private int _maxActive;
 
     private Downstream(WebApplication app, Func<int, ReceivedRequest, int> respond)
     {
@@ -59,6 +61,9 @@ internal sealed class Downstream : IAsyncDisposable
     /// <summary>How many requests have waited at the gate.</summary>
     public int Held => Volatile.Read(ref _held);
 
+    /// <summary>The most requests that were being handled at the same moment.</summary>
+    public int MaxConcurrent => Volatile.Read(ref _maxActive);
+
     public Uri Address { get; private set; } = null!;
 
     public Uri Url(string path) => new(Address, path);
@@ -86,6 +91,24 @@ internal sealed class Downstream : IAsyncDisposable
     }
 
     private async Task HandleAsync(HttpContext context)
+    {
+        var active = Interlocked.Increment(ref _active);
+        for (var max = Volatile.Read(ref _maxActive); active > max; max = Volatile.Read(ref _maxActive))
+        {
+            Interlocked.CompareExchange(ref _maxActive, active, max);
+        }
+
+        try
+        {
+            await AnswerAsync(context);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _active);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context)
     {
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync(context.RequestAborted);

@@ -236,6 +236,7 @@ public sealed class OperationsTests
         var destination = "crm" + Guid.NewGuid().ToString("N")[..8];
         RouterScenario.HttpDestination(settings, destination, crm.Url("/contacts"));
         RouterScenario.Route(settings, "all", destination);
+        settings["Router:Routes:all:Types:0"] = "com.stripe.customer.*";
 
         // A process of its own: meters are per process, so other tests' routers stay out.
         using var router = RouterScenario.StartRouterProcess(RouterScenario.ProcessEnvironment(settings), out var port);
@@ -246,6 +247,8 @@ public sealed class OperationsTests
         {
             await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_m", key: "k"));
             await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_m", key: "k"));
+            await producer.ProduceAsync(
+                scenario.SourceTopic, RouterScenario.Event("evt_other", type: "com.stripe.invoice.paid"));
         }
 
         var label = $"destination=\"{destination}\"";
@@ -255,13 +258,17 @@ public sealed class OperationsTests
             {
                 var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
                 lines = text.Split('\n');
-                return HasSample(lines, "gateway_router_dedup_hits_total", label);
+                return HasSample(lines, "gateway_router_dedup_hits_total", label)
+                    && HasSample(lines, "gateway_router_unmatched_total");
             },
             Patience,
             "the duplicate is counted");
         Assert.True(HasSample(lines, "gateway_router_deliveries_total", label, "outcome=\"delivered\""));
         Assert.True(HasSample(lines, "gateway_router_deliveries_total", label, "outcome=\"duplicate\""));
         Assert.True(HasSample(lines, "gateway_router_delivery_duration_seconds_bucket", label));
+        Assert.True(HasSample(lines, "gateway_router_attempts_total", label, "result=\"delivered\""));
+        Assert.True(HasSample(lines, "gateway_router_in_flight", label));
+        Assert.True(HasSample(lines, "gateway_router_unmatched_total", "source=\"stripe\""));
         Assert.True(HasSample(lines, "gateway_router_consumer_lag", $"topic=\"{scenario.SourceTopic}\""));
     }
 
