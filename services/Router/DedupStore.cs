@@ -58,9 +58,19 @@ internal sealed class DedupStore(
     /// </summary>
     public async Task<Claim> ClaimAsync(string destination, string eventId, string token)
     {
-        var result = (int)await redis.GetDatabase().ScriptEvaluateAsync(
+        var key = Key(destination, eventId);
+        var database = redis.GetDatabase();
+
+        // The common case, a key nobody holds, is one plain SET NX; only a key that exists needs
+        // the script to tell done, our own claim and someone else's apart atomically.
+        if (await database.StringSetAsync(key, token, _options.Lease, When.NotExists))
+        {
+            return new Claim(ClaimState.Claimed, token);
+        }
+
+        var result = (int)await database.ScriptEvaluateAsync(
             ClaimScript,
-            [Key(destination, eventId)],
+            [key],
             [token, (long)_options.Lease.TotalMilliseconds]);
         var state = result switch
         {

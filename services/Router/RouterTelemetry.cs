@@ -64,10 +64,18 @@ internal sealed class RouterTelemetry : IDisposable
 
     public void Attempt(string destination, DeliveryResult result, TimeSpan duration)
     {
-        var resultTag = new KeyValuePair<string, object?>("result", result.ToString().ToLowerInvariant());
+        var resultTag = new KeyValuePair<string, object?>("result", ResultName(result));
         _attempts.Add(1, new("destination", destination), resultTag);
         _latency.Record(duration.TotalSeconds, new("destination", destination), resultTag);
     }
+
+    private static string ResultName(DeliveryResult result) => result switch
+    {
+        DeliveryResult.Delivered => "delivered",
+        DeliveryResult.Transient => "transient",
+        DeliveryResult.Permanent => "permanent",
+        _ => "skipped",
+    };
 
     public void DedupHit(string destination) =>
         _dedupHits.Add(1, new KeyValuePair<string, object?>("destination", destination));
