@@ -138,14 +138,21 @@ internal sealed class WebhookReceiver(
             logger.BodyUnreadable(source.Name, "the client went away");
             return (null, Results.Empty);
         }
+        catch (IOException)
+        {
+            // The connection failed while the body was read, without the request being aborted.
+            logger.BodyUnreadable(source.Name, "the connection failed");
+            return (null, Reject(source.Name, StatusCodes.Status400BadRequest, Outcomes.BadRequest,
+                "Bad request", "The request body could not be read."));
+        }
     }
 
     private async Task<IResult> ReceiveWebhookAsync(
         WebhookSource source, HttpContext context, RequestBody body, VerificationResult verification)
     {
-        // The body is parsed only when an attribute is read from it; a JSON check alone is a
-        // forward-only read that builds nothing.
-        // Slack's URL verification handshake is in the body, whatever the attributes are read from.
+        // The body is parsed only when an attribute is read from it, or for Slack, whose URL
+        // verification handshake is in the body; a JSON check alone is a forward-only read that
+        // builds nothing.
         var parses = source.ReadsBody || source.Scheme == SchemeKind.Slack;
         using var document = parses ? EventRecord.TryParse(body) : null;
         var root = document?.RootElement;

@@ -141,7 +141,7 @@ public sealed class MakeRunTests
                 // The whole group, as the terminal's Ctrl+C would: the app host then stops every
                 // part it started (its orchestrator watches it and cleans up when it goes).
                 var group = "-" + _process.Id.ToString(CultureInfo.InvariantCulture);
-                using (var kill = Process.Start("kill", ["-TERM", "--", group]))
+                using (var kill = Process.Start("bash", ["-c", "kill -TERM -- " + group]))
                 {
                     kill.WaitForExit();
                 }

@@ -63,8 +63,9 @@ internal sealed class RouterProcess : IAsyncDisposable
         Client.Dispose();
         if (!Process.Process.HasExited)
         {
+            // The shell's own kill: no procps package needed.
             using (var kill = System.Diagnostics.Process.Start(
-                "kill", ["-TERM", Process.Process.Id.ToString(CultureInfo.InvariantCulture)]))
+                "bash", ["-c", "kill -TERM " + Process.Process.Id.ToString(CultureInfo.InvariantCulture)]))
             {
                 await kill.WaitForExitAsync();
             }
