@@ -108,6 +108,60 @@ public sealed class DeliveryTests
         Assert.StartsWith("application/json", request.Headers["content-type"], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("basic", "Basic YWRhOnMzY3JldA==")]
+    [InlineData("bearer", "Bearer tok-42")]
+    public async Task Deliver_CredentialAuth_SendsTheAuthorizationHeader(string type, string expected)
+    {
+        var scenario = new RouterScenario("auth");
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync();
+        var settings = scenario.Settings();
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        settings["Router:Destinations:crm:Auth:Type"] = type;
+        settings["Router:Destinations:crm:Auth:Username"] = "ada";
+        settings["Router:Destinations:crm:Auth:Password"] = "s3cret";
+        settings["Router:Destinations:crm:Auth:Token"] = "tok-42";
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_auth"));
+        }
+
+        await Eventually.TrueAsync(() => !crm.Received.IsEmpty, Patience, "the request arrives");
+        Assert.Equal(expected, crm.Received.Single().Headers["authorization"]);
+    }
+
+    [Fact]
+    public async Task Deliver_DownstreamSlowerThanTheTimeout_RetriedAsTransientWithTheReason()
+    {
+        var scenario = new RouterScenario("timeout", retryLevels: 1);
+        await scenario.CreateTopicsAsync();
+        await using var crm = await Downstream.StartAsync();
+        crm.Delay = TimeSpan.FromSeconds(4);
+        var settings = scenario.Settings(TimeSpan.FromMinutes(10));
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        settings["Router:Destinations:crm:Timeout"] = "00:00:01";
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event("evt_slow"));
+        }
+
+        var retry = Assert.Single(TestKafka.Shared.ReadAll(scenario.RetryPrefix + "1", 1, Patience));
+        Assert.Equal("evt_slow", RouterScenario.Header(retry, "ce_id"));
+        Assert.Equal("2", RouterScenario.Header(retry, RouterHeaders.Attempts));
+        Assert.Contains(
+            "no answer within 1 s", RouterScenario.Header(retry, RouterHeaders.Error), StringComparison.Ordinal);
+        Assert.Empty(TestKafka.Shared.ReadAll(scenario.DeadLetterTopic, 1, TimeSpan.FromSeconds(1)));
+    }
+
     [Fact]
     public async Task Deliver_500Then200_DeliversOnceAfterRetry()
     {
