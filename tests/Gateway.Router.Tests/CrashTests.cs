@@ -52,6 +52,55 @@ public sealed class CrashTests
         Assert.True(crm.Held > 0);
     }
 
+    [Fact]
+    public async Task Process_SecondRouterJoinsMidStream_PartitionsMoveWithoutLossOrDuplicates()
+    {
+        const int Count = 900;
+        var scenario = new RouterScenario("rebalance");
+        await scenario.CreateTopicsAsync(sourcePartitions: 6);
+        await using var crm = await Downstream.StartAsync();
+
+        // Slow enough (about 100 events/s) that the stream is still going when the second joins.
+        crm.Delay = TimeSpan.FromMilliseconds(250);
+        var environment = ProcessEnvironment(scenario, crm.Url("/contacts"));
+
+        using var first = RouterScenario.StartRouterProcess(environment, out var firstPort);
+        await RouterScenario.WaitUntilProcessAssignedAsync(firstPort, first);
+        using (var producer = RouterScenario.Producer())
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                producer.Produce(scenario.SourceTopic, RouterScenario.Event($"evt_{i}", key: $"key_{i}"));
+            }
+
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }
+
+        await Eventually.TrueAsync(() => crm.Accepted.Count >= Count / 20, TimeSpan.FromSeconds(90), "deliveries flow");
+
+        // The group hands some partitions over while their deliveries are in flight: the first
+        // router drains and commits what it finished, the second takes over from there.
+        using var second = RouterScenario.StartRouterProcess(environment, out var secondPort);
+        await RouterScenario.WaitUntilProcessAssignedAsync(secondPort, second);
+        Assert.True(crm.Accepted.Count < Count, "the second router joined mid-stream");
+        await Eventually.TrueAsync(
+            () => crm.Accepted.Select(r => r.EventId).Distinct().Count() == Count,
+            TimeSpan.FromSeconds(180),
+            "every event reaches the downstream across the rebalance");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        var accepted = crm.Accepted.GroupBy(r => r.EventId).ToDictionary(g => g.Key!, g => g.Count());
+        Assert.Equal(Count, accepted.Count);
+        Assert.All(accepted, pair => Assert.Equal(1, pair.Value));
+        Assert.False(first.Process.HasExited, first.Output);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{secondPort}") };
+        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains(
+            metrics.Split('\n'),
+            l => l.StartsWith("gateway_router_deliveries_total{", StringComparison.Ordinal)
+                && l.Contains("outcome=\"delivered\"", StringComparison.Ordinal));
+    }
+
     private static Dictionary<string, string> ProcessEnvironment(RouterScenario scenario, Uri url)
     {
         var environment = RouterScenario.ProcessEnvironment(scenario.Settings());

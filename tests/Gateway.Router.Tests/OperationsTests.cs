@@ -273,7 +273,7 @@ public sealed class OperationsTests
     }
 
     [Fact]
-    public async Task Metrics_PartitionHeldWhileRedisIsDown_LagCountsTheWaitingRecords()
+    public async Task Metrics_RedisDownMidStream_LagCountsTheWaitingRecordsThenEachIsDeliveredOnce()
     {
         var scenario = new RouterScenario("lag");
         await scenario.CreateTopicsAsync(sourcePartitions: 1);
@@ -308,6 +308,21 @@ public sealed class OperationsTests
             Patience,
             "the lag shows the five waiting events");
         Assert.Single(crm.Received);
+
+        // Redis comes back: the held events go through, each once, and the lag drains.
+        using var back = StartRedis(redisPort);
+        try
+        {
+            await Eventually.TrueAsync(() => crm.Received.Count >= 6, Patience, "the held events are delivered");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.Equal(
+                Enumerable.Range(0, 6).Select(i => $"evt_lag{i}").Order(),
+                crm.Received.Select(r => r.EventId).Order());
+        }
+        finally
+        {
+            back.Kill(entireProcessTree: true);
+        }
     }
 
     private static bool HasSample(string[] lines, string metric, params string[] labels) =>
