@@ -163,6 +163,40 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task Deliver_DestinationKeepsFailing_BreakerOpensAndLaterEventsWaitWithoutAttempts()
+    {
+        var scenario = new RouterScenario("breaker", retryLevels: 1);
+        await scenario.CreateTopicsAsync(sourcePartitions: 1);
+        await using var crm = await Downstream.StartAsync((_, _) => 503);
+        var settings = scenario.Settings(TimeSpan.FromMinutes(10));
+        RouterScenario.HttpDestination(settings, "crm", crm.Url("/contacts"));
+        settings["Router:Breaker:FailureThreshold"] = "3";
+        settings["Router:Breaker:OpenDuration"] = "00:05:00";
+        settings["Router:Consumer:MaxInFlightPerPartition"] = "1";
+        RouterScenario.Route(settings, "all", "crm");
+        await using var router = await RouterScenario.StartRouterAsync(settings);
+        await RouterScenario.WaitForAssignmentAsync(router);
+
+        using (var producer = RouterScenario.Producer())
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                await producer.ProduceAsync(scenario.SourceTopic, RouterScenario.Event($"evt_br{i}", key: $"k{i}"));
+            }
+        }
+
+        // Two attempts of the first event and one of the second open it; the second's next
+        // attempt and every later event's are refused without going out.
+        var retries = TestKafka.Shared.ReadAll(scenario.RetryPrefix + "1", 6, Patience);
+        Assert.Equal(6, retries.Count);
+        Assert.Equal(3, crm.Received.Count);
+        Assert.Equal(
+            5,
+            retries.Count(r => RouterScenario.Header(r, RouterHeaders.Error)!.Contains(
+                "circuit open", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Deliver_500Then200_DeliversOnceAfterRetry()
     {
         var scenario = new RouterScenario("retry500");
