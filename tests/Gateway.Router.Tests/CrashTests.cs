@@ -16,15 +16,7 @@ public sealed class CrashTests
 
         using var first = RouterScenario.StartRouterProcess(environment, out var firstPort);
         await RouterScenario.WaitUntilProcessAssignedAsync(firstPort, first);
-        using (var producer = RouterScenario.Producer())
-        {
-            for (var i = 0; i < Count; i++)
-            {
-                producer.Produce(scenario.SourceTopic, RouterScenario.Event($"evt_{i}", key: $"key_{i}"));
-            }
-
-            producer.Flush(TimeSpan.FromSeconds(30));
-        }
+        Load(scenario, Count);
 
         await Eventually.TrueAsync(() => crm.Accepted.Count >= Count / 5, TimeSpan.FromSeconds(90), "deliveries flow");
 
@@ -66,15 +58,7 @@ public sealed class CrashTests
 
         using var first = RouterScenario.StartRouterProcess(environment, out var firstPort);
         await RouterScenario.WaitUntilProcessAssignedAsync(firstPort, first);
-        using (var producer = RouterScenario.Producer())
-        {
-            for (var i = 0; i < Count; i++)
-            {
-                producer.Produce(scenario.SourceTopic, RouterScenario.Event($"evt_{i}", key: $"key_{i}"));
-            }
-
-            producer.Flush(TimeSpan.FromSeconds(30));
-        }
+        Load(scenario, Count);
 
         await Eventually.TrueAsync(() => crm.Accepted.Count >= Count / 20, TimeSpan.FromSeconds(90), "deliveries flow");
 
@@ -99,6 +83,17 @@ public sealed class CrashTests
             metrics.Split('\n'),
             l => l.StartsWith("gateway_router_deliveries_total{", StringComparison.Ordinal)
                 && l.Contains("outcome=\"delivered\"", StringComparison.Ordinal));
+    }
+
+    private static void Load(RouterScenario scenario, int count)
+    {
+        using var producer = RouterScenario.Producer();
+        for (var i = 0; i < count; i++)
+        {
+            producer.Produce(scenario.SourceTopic, RouterScenario.Event($"evt_{i}", key: $"key_{i}"));
+        }
+
+        producer.Flush(TimeSpan.FromSeconds(30));
     }
 
     private static Dictionary<string, string> ProcessEnvironment(RouterScenario scenario, Uri url)

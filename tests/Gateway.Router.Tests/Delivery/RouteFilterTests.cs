@@ -178,7 +178,8 @@ public sealed class RouteFilterTests
     [InlineData("application/json", "", false)]
     public void Matches_CloudEvent_ParsesDataOnlyWhenJson(string contentType, string data, bool expected)
     {
-        var filter = RouteFilter.Parse("""{"body": {"currency": "eur"}, "headers": {"X-Shopify-Topic": "orders/create"}}""");
+        var filter = RouteFilter.Parse(
+            """{"body": {"currency": "eur"}, "headers": {"X-Shopify-Topic": "orders/create"}}""");
         var cloudEvent = new TransformEvent(
             "evt_1",
             "shopify",
