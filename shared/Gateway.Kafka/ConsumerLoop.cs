@@ -20,7 +20,6 @@ public sealed partial class ConsumerLoop : IDisposable
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly Dictionary<TopicPartition, PartitionLane> _lanes = [];
     private readonly Dictionary<TopicPartition, Offset> _stored = [];
-    private readonly HashSet<TopicPartition> _paused = [];
 
     // Records of each partition that are waiting to be handled again after a failure.
     private readonly ConcurrentDictionary<TopicPartition, int> _failing = new();
@@ -262,7 +261,6 @@ public sealed partial class ConsumerLoop : IDisposable
         var offsets = new List<TopicPartitionOffset>();
         foreach (var lane in lanes)
         {
-            _paused.Remove(lane.Partition);
             var offset = lane.StorableOffset;
             if (commit && offset != Offset.Unset)
             {
@@ -333,7 +331,7 @@ public sealed partial class ConsumerLoop : IDisposable
         {
             var buffered = lane.Buffered;
             var failing = _failing.TryGetValue(lane.Partition, out var count) && count > 0;
-            if ((failing || buffered >= _options.MaxBufferedPerPartition) && _paused.Add(lane.Partition))
+            if ((failing || buffered >= _options.MaxBufferedPerPartition) && !lane.Paused)
             {
                 _consumer.Pause([lane.Partition]);
                 lane.Paused = true;
@@ -344,7 +342,7 @@ public sealed partial class ConsumerLoop : IDisposable
             }
             else if (!failing
                 && buffered <= _options.MaxBufferedPerPartition / 2
-                && _paused.Remove(lane.Partition))
+                && lane.Paused)
             {
                 _consumer.Resume([lane.Partition]);
                 lane.Paused = false;
